@@ -1,0 +1,14 @@
+"""The router: which pages exist and which one opens first. No business logic.
+
+Each page draws the shared frame (connected company, sandbox banner) and its guard itself,
+through ``ui.page``; see there for why.
+"""
+
+import streamlit as st
+
+navigation = st.navigation(
+    [
+        st.Page("pages/connect.py", title="Connect", icon=":material/link:", default=True),
+    ]
+)
+navigation.run()

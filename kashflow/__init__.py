@@ -1,0 +1,49 @@
+"""KashFlow REST v2 client: login, company, invoices and customers as typed models."""
+
+from kashflow.client import DEFAULT_BASE_URL, InvoiceListing, KashFlowClient
+from kashflow.credentials import Credentials
+from kashflow.errors import (
+    AccountLocked,
+    AuthenticationError,
+    InvalidCredentials,
+    InvalidMemorableWord,
+    KashFlowError,
+    KashFlowUnavailable,
+    LoginTimedOut,
+    NotFound,
+    PasswordExpired,
+    RateLimited,
+    RequestRejected,
+    SessionExpired,
+    UnexpectedResponse,
+)
+from kashflow.models import Address, Company, Contact, Customer, Invoice
+from kashflow.paging import ListingProgress
+from kashflow.transport import RetryPolicy
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "AccountLocked",
+    "Address",
+    "AuthenticationError",
+    "Company",
+    "Contact",
+    "Credentials",
+    "Customer",
+    "InvalidCredentials",
+    "InvalidMemorableWord",
+    "Invoice",
+    "InvoiceListing",
+    "KashFlowClient",
+    "KashFlowError",
+    "KashFlowUnavailable",
+    "ListingProgress",
+    "LoginTimedOut",
+    "NotFound",
+    "PasswordExpired",
+    "RateLimited",
+    "RequestRejected",
+    "RetryPolicy",
+    "SessionExpired",
+    "UnexpectedResponse",
+]

@@ -1,0 +1,450 @@
+"""KashFlow REST v2 client: two-step login, one shared session token, typed reads.
+
+One ``KashFlowClient`` per connection (no module-level state). It is safe to use from many
+threads at once: when several requests find the token expired together, exactly one thread logs
+in again and the others wait for it and replay with the new token. The session token lives on
+this object only, in memory; nothing here writes to disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+from kashflow.credentials import Credentials
+from kashflow.errors import (
+    AccountLocked,
+    InvalidCredentials,
+    InvalidMemorableWord,
+    KashFlowError,
+    KashFlowUnavailable,
+    LoginTimedOut,
+    NotFound,
+    PasswordExpired,
+    RequestRejected,
+    SessionExpired,
+    UnexpectedResponse,
+)
+from kashflow.fields import Fields
+from kashflow.models import Company, Customer, Invoice
+from kashflow.paging import ListingProgress, Page, PagedListing, read_page
+from kashflow.transport import ApiResponse, RetryPolicy, Transport
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.kashflow.com/v2"
+DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds)
+INVOICE_PAGE_SIZE = 100  # the largest size every known client uses safely
+OPEN_STATUS_FILTER = "NotFullyPaid"  # Unpaid, PartPaid, Overdue, OverduePartPaid
+DEFAULT_RETRY = RetryPolicy()
+
+
+class KashFlowClient:
+    """A logged-in (or about to log in) KashFlow connection.
+
+    >>> client = KashFlowClient(Credentials("ann@example.com", "pw", "word"), base_url="http://kf/v2/")
+    >>> client.base_url
+    'http://kf/v2'
+    """
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        pool_size: int = 8,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        retry = retry or DEFAULT_RETRY
+        self.credentials = credentials
+        self.base_url = base_url.rstrip("/")
+        if session is None:
+            session = requests.Session()
+            adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(10, pool_size))
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        self._session = session
+        self._transport = Transport(session, timeout=timeout, retry=retry, sleep=sleep)
+        self._retry = retry
+        self._sleep = sleep
+        self._login_lock = threading.Lock()
+        self._token: str | None = None
+        self._generation = 0  # bumped on every successful login
+        self._login_company_name = ""
+        self.logins = 0
+
+    def __repr__(self) -> str:
+        return f"KashFlowClient(username={self.credentials.username!r}, base_url={self.base_url!r})"
+
+    # -- public reads -------------------------------------------------------------------------
+
+    def login(self) -> None:
+        """Log in now (otherwise the first request does it). Raises the specific auth error."""
+        with self._login_lock:
+            self._login_locked()
+
+    def company(self) -> Company:
+        """The company name, from the first source that has it (see the KashFlow spec §2)."""
+        details = self._get_optional("settings/companydetails")
+        fields = Fields(details)
+        home_currency = fields.object("HomeCurrency").text("Code")
+        name = fields.text("CompanyName") or self._login_company_name
+        if not name:
+            name = Fields(self._get_optional("settings/profile")).text("CompanyName")
+        if not name:
+            name = _company_name_in_account_list(self._get_optional("settings"))
+        return Company(name=name, home_currency=home_currency)
+
+    def list_invoices(
+        self,
+        *,
+        status_filter: str | None = OPEN_STATUS_FILTER,
+        submit: Callable[..., Future] | None = None,
+        on_rows: Callable[[list[Invoice], ListingProgress], None] | None = None,
+    ) -> InvoiceListing:
+        """Every invoice the server returns for ``status_filter``, each once, sorted by number.
+
+        The server's status filter is only a hint to save bandwidth: callers must still check
+        each invoice's status. If KashFlow rejects the filter, the full list is fetched instead.
+        """
+        try:
+            return self._list_invoices(status_filter, submit, on_rows)
+        except RequestRejected:
+            if status_filter is None:
+                raise
+            log.info("KashFlow rejected statusfilter=%s; listing all invoices", status_filter)
+            return self._list_invoices(None, submit, on_rows)
+
+    def get_invoice(self, number: str) -> Invoice:
+        return Invoice.from_api(self._get_object(f"invoices/{quote(str(number), safe='')}"))
+
+    def get_customer(self, code: str) -> Customer:
+        customer = Customer.from_api(self._get_object(f"customers/{quote(code, safe='')}"))
+        if not customer.code:
+            raise UnexpectedResponse(
+                "KashFlow sent a customer record without a code.", url=self._url("customers")
+            )
+        return customer
+
+    def logout(self) -> None:
+        """End the session at KashFlow (best effort) and forget the token."""
+        with self._login_lock:
+            token, self._token = self._token, None
+        if token is None:
+            return
+        try:
+            # The token travels in the header, not the path, so it never lands in a URL log.
+            self._transport.send(
+                "DELETE", self._url("sessiontoken"), headers=self._headers(token), retry=False
+            )
+        except KashFlowError:
+            log.info("KashFlow logout failed; the session will expire on its own")
+
+    @property
+    def requests_sent(self) -> int:
+        return self._transport.requests_sent
+
+    # -- login ---------------------------------------------------------------------------------
+
+    def _login_locked(self) -> None:
+        """Two-step login; the caller holds the login lock.
+
+        A transient failure restarts both steps (a fresh temporary token and positions); an
+        authentication failure is raised at once and never retried, because every wrong
+        attempt counts toward KashFlow's lock-out.
+        """
+        retrying = Retrying(
+            stop=stop_after_attempt(self._retry.attempts),
+            wait=wait_random_exponential(
+                multiplier=self._retry.initial_wait, max=self._retry.max_wait
+            ),
+            retry=retry_if_exception_type(KashFlowUnavailable),
+            reraise=True,
+            sleep=self._sleep,
+        )
+        self._token = None
+        token, company_name = retrying(self._two_step_login)
+        self._token = token
+        self._login_company_name = company_name
+        self._generation += 1
+        self.logins += 1
+        log.info("Logged in to KashFlow as %s", self.credentials.username)
+
+    def _two_step_login(self) -> tuple[str, str]:
+        credentials = self.credentials
+        url = self._url("sessiontoken")
+        step1 = self._transport.send(
+            "POST",
+            url,
+            json_body={"UserName": credentials.username, "Password": credentials.password},
+            headers=self._headers(),
+            retry=False,
+        )
+        if not step1.ok:
+            raise _password_step_error(step1, credentials)
+        first = Fields(step1.payload)
+        if first.flag("IsLockedOut"):
+            raise AccountLocked(status=step1.status, url=url)
+        if first.flag("HasTemporaryPassword"):
+            raise PasswordExpired(status=step1.status, url=url)
+        temporary_token = first.text("TemporaryToken")
+        positions = _requested_positions(first.objects("MemorableWordList"))
+        if not temporary_token or not positions:
+            raise UnexpectedResponse(
+                "KashFlow's login answer had no memorable-word challenge.", url=url
+            )
+        answer = _memorable_word_answer(credentials.memorable_word, positions)
+
+        step2 = self._transport.send(
+            "PUT",
+            url,
+            json_body={"TemporaryToken": temporary_token, "MemorableWordList": answer},
+            headers=self._headers(),
+            retry=False,
+        )
+        if not step2.ok:
+            raise _memorable_word_step_error(step2)
+        second = Fields(step2.payload)
+        session_token = second.text("SessionToken")
+        if not session_token:
+            raise UnexpectedResponse("KashFlow's login answer had no session token.", url=url)
+        return session_token, second.text("CompanyName")
+
+    # -- requests ------------------------------------------------------------------------------
+
+    def _list_invoices(
+        self,
+        status_filter: str | None,
+        submit: Callable[..., Future] | None,
+        on_rows: Callable[[list[Invoice], ListingProgress], None] | None,
+    ) -> InvoiceListing:
+        def fetch(number: int) -> Page:
+            params = {"page": number, "perpage": INVOICE_PAGE_SIZE, "sortby": "Number"}
+            params["order"] = "asc"
+            if status_filter:
+                params["statusfilter"] = status_filter
+            response = self._request("GET", "invoices", params=params)
+            return read_page(response.payload, number, response.url)
+
+        listing = PagedListing(
+            fetch,
+            per_page=INVOICE_PAGE_SIZE,
+            key=lambda row: Fields(row).text("Number"),
+            submit=submit,
+        )
+
+        def deliver(rows: list[Mapping[str, Any]], progress: ListingProgress) -> None:
+            if on_rows is not None:
+                on_rows([Invoice.from_api(row) for row in rows], progress)
+
+        rows = listing.run(deliver)
+        invoices = sorted((Invoice.from_api(row) for row in rows), key=_invoice_order)
+        return InvoiceListing(
+            invoices=tuple(invoices),
+            total_records=listing.total_records,
+            complete=listing.complete,
+            pages_fetched=listing.pages_fetched,
+            passes=listing.passes,
+            rows_without_number=listing.rows_without_key,
+            status_filter=status_filter,
+        )
+
+    def _get_object(self, path: str) -> Mapping[str, Any]:
+        response = self._request("GET", path)
+        if not isinstance(response.payload, Mapping):
+            raise UnexpectedResponse(url=response.url)
+        return response.payload
+
+    def _get_optional(self, path: str) -> Any:
+        """A read whose failure just means "try the next source" (company-name fallbacks)."""
+        try:
+            return self._request("GET", path).payload
+        except (NotFound, RequestRejected, UnexpectedResponse):
+            return None
+
+    def _request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None):
+        """Every data call goes through here: token, one re-login and replay on 401, errors."""
+        token, generation = self._current_token()
+        url = self._url(path)
+        response = self._transport.send(method, url, params=params, headers=self._headers(token))
+        if _is_rejected_session(response):
+            self._renew_token(generation)
+            token, _ = self._current_token()
+            response = self._transport.send(
+                method, url, params=params, headers=self._headers(token)
+            )
+            if _is_rejected_session(response):
+                raise SessionExpired(status=response.status, url=response.url)
+        if not response.ok:
+            raise _data_error(response)
+        return response
+
+    def _current_token(self) -> tuple[str, int]:
+        with self._login_lock:
+            if self._token is None:
+                self._login_locked()
+            return self._token, self._generation
+
+    def _renew_token(self, failed_generation: int) -> None:
+        with self._login_lock:
+            # Another thread may already have logged in again while we waited for the lock.
+            if self._generation == failed_generation:
+                log.info("KashFlow session expired; logging in again")
+                self._login_locked()
+
+    def _url(self, path: str) -> str:
+        return f"{self.base_url}/{path}"
+
+    @staticmethod
+    def _headers(token: str | None = None) -> dict[str, str]:
+        headers = {"Accept": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"KfToken {token}"
+        return headers
+
+
+@dataclass(frozen=True)
+class InvoiceListing:
+    """The invoices of one listing, with what the paging saw (for progress and reports)."""
+
+    invoices: tuple[Invoice, ...]
+    total_records: int | None
+    complete: bool
+    pages_fetched: int
+    passes: int
+    rows_without_number: int
+    status_filter: str | None
+
+
+def _requested_positions(items: list[Fields]) -> list[Any]:
+    """The positions exactly as KashFlow sent them (order and type kept)."""
+    return [item.get("Position") for item in items if item.get("Position") is not None]
+
+
+def _memorable_word_answer(word: str, positions: list[Any]) -> list[dict[str, Any]]:
+    """The characters KashFlow asked for (1-based), checked before anything is sent.
+
+    >>> _memorable_word_answer("pineapple", [3, 4, 6])
+    [{'Position': 3, 'Value': 'n'}, {'Position': 4, 'Value': 'e'}, {'Position': 6, 'Value': 'p'}]
+    """
+    answer = []
+    for position in positions:
+        try:
+            index = int(position)
+        except (TypeError, ValueError):
+            raise UnexpectedResponse(
+                "KashFlow asked for a memorable-word character at an unreadable position."
+            ) from None
+        if index < 1 or index > len(word):
+            raise InvalidMemorableWord(
+                f"KashFlow asked for character {index} of the memorable word, but the word "
+                f"entered has {len(word)} characters. Enter the whole memorable word. "
+                "Nothing was sent to KashFlow."
+            )
+        answer.append({"Position": position, "Value": word[index - 1]})
+    return answer
+
+
+def _password_step_error(response: ApiResponse, credentials: Credentials) -> KashFlowError:
+    common = _common_auth_error(response)
+    if common is not None:
+        return common
+    if response.status in (400, 401, 403):
+        message = InvalidCredentials.default_message
+        if credentials.password_has_outer_spaces:
+            message += (
+                " Note: the password you typed starts or ends with a space, and it is sent "
+                "exactly as typed."
+            )
+        return InvalidCredentials(message, **_error_context(response))
+    return _data_error(response)
+
+
+def _memorable_word_step_error(response: ApiResponse) -> KashFlowError:
+    common = _common_auth_error(response)
+    if common is not None:
+        return common
+    code, message = response.error_code.lower(), response.error_message.lower()
+    if "temporarytoken" in code or "temporary token" in message:
+        return LoginTimedOut(**_error_context(response))
+    if response.status in (400, 401, 403):
+        return InvalidMemorableWord(**_error_context(response))
+    return _data_error(response)
+
+
+def _common_auth_error(response: ApiResponse) -> KashFlowError | None:
+    code, message = response.error_code.lower(), response.error_message.lower()
+    if code == "accountlocked" or "locked" in message:
+        return AccountLocked(**_error_context(response))
+    if code == "passwordexpired" or ("password" in message and "expired" in message):
+        return PasswordExpired(**_error_context(response))
+    return None
+
+
+def _is_rejected_session(response: ApiResponse) -> bool:
+    """401 means the token is gone (expired or unknown), unless the account itself is locked."""
+    return response.status == 401 and response.error_code.lower() != "accountlocked"
+
+
+def _data_error(response: ApiResponse) -> KashFlowError:
+    if response.status == 401:
+        return _common_auth_error(response) or SessionExpired(**_error_context(response))
+    context = _error_context(response)
+    detail = response.error_message
+    if response.status == 404:
+        return NotFound(f"KashFlow has no such record{': ' + detail if detail else '.'}", **context)
+    if not response.body_is_json:
+        return UnexpectedResponse(
+            f"KashFlow answered HTTP {response.status} with a page that is not data. Check the "
+            "KashFlow address (KASHFLOW_BASE_URL).",
+            **context,
+        )
+    return RequestRejected(
+        f"KashFlow rejected the request{': ' + detail if detail else '.'}", **context
+    )
+
+
+def _error_context(response: ApiResponse) -> dict[str, Any]:
+    return {
+        "status": response.status,
+        "url": response.url,
+        "api_error": response.error_code,
+        "api_message": response.error_message,
+    }
+
+
+def _invoice_order(invoice: Invoice) -> tuple[int, int, str]:
+    number = invoice.number
+    return (0, int(number), "") if number.isdigit() else (1, 0, number)
+
+
+def _company_name_in_account_list(payload: Any) -> str:
+    """``GET /settings`` lists associated accounts; its exact nesting is undocumented."""
+    if isinstance(payload, Mapping):
+        name = Fields(payload).text("CompanyName")
+        if name:
+            return name
+        candidates = [value for value in payload.values() if isinstance(value, list)]
+    elif isinstance(payload, list):
+        candidates = [payload]
+    else:
+        return ""
+    for items in candidates:
+        for item in items:
+            name = Fields(item).text("CompanyName")
+            if name:
+                return name
+    return ""

@@ -1,0 +1,187 @@
+"""One HTTP exchange with KashFlow, with retries for transient failures.
+
+Transient means: 429 (honouring ``Retry-After``), 500/502/503/504, a dropped connection or a
+timeout, a 2xx or 5xx body that is not JSON (maintenance pages), and KashFlow's nightly SQL
+timeout, a 400 whose ``Error`` is ``"-2146232060"``. Those are retried with capped exponential
+backoff and full jitter (tenacity). Everything else comes back to the caller as an
+``ApiResponse`` to interpret, so login failures are never retried here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import requests
+from tenacity import (
+    Retrying,
+    before_sleep_log,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+from urllib3.util.retry import Retry
+
+from kashflow.errors import KashFlowUnavailable, RateLimited, UnexpectedResponse
+from kashflow.fields import Fields
+
+log = logging.getLogger(__name__)
+
+SQL_TIMEOUT_ERROR = "-2146232060"
+_NOT_JSON = object()
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try before telling the user KashFlow is unavailable."""
+
+    attempts: int = 5
+    initial_wait: float = 0.5
+    max_wait: float = 8.0
+    max_retry_after: float = 60.0
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    status: int
+    payload: Any  # decoded JSON (floats as Decimal), or None for an empty body
+    url: str
+    body_is_json: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def error_code(self) -> str:
+        return Fields(self.payload).text("Error")
+
+    @property
+    def error_message(self) -> str:
+        return Fields(self.payload).text("Message")
+
+
+class Transport:
+    """Sends requests through one ``requests.Session`` and retries what is worth retrying."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        *,
+        timeout: tuple[float, float],
+        retry: RetryPolicy,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._session = session
+        self._timeout = timeout
+        self._retry = retry
+        self._sleep = sleep
+        self._counter_lock = threading.Lock()
+        self.requests_sent = 0
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        retry: bool = True,
+    ) -> ApiResponse:
+        if not retry:
+            return self._attempt(method, url, params, json_body, headers)
+        retrying = Retrying(
+            stop=stop_after_attempt(self._retry.attempts),
+            wait=self._wait,
+            retry=retry_if_exception_type(KashFlowUnavailable),
+            sleep=self._sleep,
+            reraise=True,
+            before_sleep=before_sleep_log(log, logging.INFO),
+        )
+        return retrying(self._attempt, method, url, params, json_body, headers)
+
+    def _wait(self, retry_state: Any) -> float:
+        error = retry_state.outcome.exception()
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            return min(retry_after, self._retry.max_retry_after)
+        backoff = wait_random_exponential(
+            multiplier=self._retry.initial_wait, max=self._retry.max_wait
+        )
+        return backoff(retry_state)
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        json_body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> ApiResponse:
+        with self._counter_lock:
+            self.requests_sent += 1
+        try:
+            response = self._session.request(
+                method, url, params=params, json=json_body, headers=headers, timeout=self._timeout
+            )
+        except requests.Timeout as error:
+            raise KashFlowUnavailable(
+                "KashFlow did not answer in time. Try again in a few minutes.", url=url
+            ) from error
+        except requests.RequestException as error:
+            raise KashFlowUnavailable(url=url) from error
+
+        status = response.status_code
+        payload = _decode(response)
+        where = response.url or url
+        if status == 429:
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+            raise RateLimited(status=status, url=where, retry_after=retry_after)
+        if status >= 500:
+            raise KashFlowUnavailable(
+                f"KashFlow is having problems (HTTP {status}). Try again in a few minutes.",
+                status=status,
+                url=where,
+                api_error=Fields(payload).text("Error"),
+                api_message=Fields(payload).text("Message"),
+            )
+        if status == 400 and Fields(payload).text("Error") == SQL_TIMEOUT_ERROR:
+            raise KashFlowUnavailable(
+                "KashFlow's database timed out. Try again in a few minutes.",
+                status=status,
+                url=where,
+                api_error=SQL_TIMEOUT_ERROR,
+                api_message=Fields(payload).text("Message"),
+            )
+        if payload is _NOT_JSON:
+            if 200 <= status < 300:
+                raise UnexpectedResponse(status=status, url=where)
+            # A 4xx page that is not JSON (a wrong base URL, say): report it, don't retry.
+            return ApiResponse(status, None, where, body_is_json=False)
+        return ApiResponse(status, payload, where)
+
+
+def _decode(response: requests.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        # Money must never pass through float.
+        return json.loads(response.content, parse_float=Decimal)
+    except ValueError:
+        return _NOT_JSON
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(Retry().parse_retry_after(value)))
+    except Exception:  # noqa: BLE001 - a malformed header just means "use our own backoff"
+        return None

@@ -1,0 +1,1141 @@
+"""Seeded, deterministic demo data: the books of a made-up UK joinery firm, shaped like KashFlow.
+
+``generate(seed, invoices, customers, as_of)`` returns a ``Dataset`` whose customers and
+invoices are KashFlow REST v2 JSON-ready dicts (PascalCase keys, ``VATNumber`` on some
+customers and ``VatNumber`` on others, ``Firstname``/``LastName`` contacts, dates as
+``"YYYY-MM-DD 12:00:00"`` with an occasional ``" +01:00"``, money as ``Decimal`` with 4
+decimals). The same arguments give the same data; dates are relative to ``as_of`` (default
+today) so the demo always looks current.
+
+Amounts follow KashFlow's conventions: ``GrossAmount``, ``NetAmount``, ``VATAmount`` and
+``DueAmount`` are in the invoice's currency; ``TotalPaidAmount`` is in the home currency (GBP);
+``Currency.ExchangeRate`` is foreign units per 1 GBP, so ``home = foreign / ExchangeRate``.
+
+The first customers are hand-made to cover what the review page must cope with (KashFlow's own
+documentation address, addresses without a city, postcode or country, foreign customers, private
+individuals, codes that need URL encoding, contact details in odd places); the rest are drawn
+from name and address pools.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+COMPANY_NAME = "Harrow & Finch Joinery Ltd"
+HOME_CURRENCY = "GBP"
+
+PAID, UNPAID, PART_PAID = "Paid", "Unpaid", "PartPaid"
+OVERDUE, OVERDUE_PART_PAID, OVERPAID, DRAFT = "Overdue", "OverduePartPaid", "Overpaid", "NA"
+STATUSES = (PAID, UNPAID, PART_PAID, OVERDUE, OVERDUE_PART_PAID, OVERPAID, DRAFT)
+OPEN_STATUSES = frozenset({UNPAID, PART_PAID, OVERDUE, OVERDUE_PART_PAID})
+DEFAULT_STATUS_WEIGHTS: Mapping[str, float] = {
+    PAID: 50,
+    OVERDUE: 16,
+    UNPAID: 12,
+    OVERDUE_PART_PAID: 7,
+    PART_PAID: 5,
+    OVERPAID: 3,
+    DRAFT: 2,
+}
+
+FIRST_INVOICE_NUMBER = 1001
+HISTORY_DAYS = 540  # invoices go back about 18 months
+NO_DATE = "1900-01-01 12:00:00"  # what KashFlow writes for "never"
+
+_CENT = Decimal("0.01")
+_FOUR_DP = Decimal("0.0001")
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """An amount as KashFlow serialises it: 4 decimal places."""
+    return Decimal(value).quantize(_FOUR_DP, rounding=ROUND_HALF_UP)
+
+
+def kashflow_date(day: date | None, offset: bool = False) -> str | None:
+    """``2025-09-01 12:00:00`` (KashFlow's date-only form), optionally with ``+01:00``."""
+    if day is None:
+        return None
+    return f"{day.isoformat()} 12:00:00" + (" +01:00" if offset else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Currency:
+    code: str
+    name: str
+    symbol: str
+    rate: Decimal  # foreign units per 1 GBP
+    decimals: int
+    symbol_on_right: bool = False
+
+    @property
+    def quantum(self) -> Decimal:
+        return Decimal(1).scaleb(-self.decimals)
+
+    def as_json(self, rate: Decimal | None = None) -> dict[str, Any]:
+        return {
+            "Code": self.code,
+            "Name": self.name,
+            "Symbol": self.symbol,
+            "ExchangeRate": money(rate if rate is not None else self.rate),
+            "DisplaySymbolOnRight": self.symbol_on_right,
+        }
+
+
+CURRENCIES = {
+    currency.code: currency
+    for currency in (
+        Currency("GBP", "British Pounds", "£", Decimal("1.0000"), 2),
+        Currency("EUR", "Euro", "€", Decimal("1.1650"), 2),
+        Currency("USD", "US Dollar", "$", Decimal("1.2700"), 2),
+        Currency("SEK", "Swedish Krona", "kr", Decimal("13.4500"), 2, symbol_on_right=True),
+        Currency("JPY", "Japanese Yen", "¥", Decimal("188.0000"), 0),
+    )
+}
+_EU_COUNTRIES = frozenset({"IE", "DE", "FR", "NL", "SE"})
+
+# (Line1, Line2, Line3, Line4, PostCode, CountryCode, CountryName); None is sent as null.
+Address = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None]
+_ADDRESS_KEYS = ("Line1", "Line2", "Line3", "Line4", "PostCode", "CountryCode", "CountryName")
+KASHFLOW_DOC_ADDRESS: Address = (
+    "1 Ashwood Close",
+    "Branton",
+    "Doncaster, South Yorkshire",
+    "GB",
+    "DN3 3UB",
+    "GB",
+    "United Kingdom",
+)
+
+
+@dataclass(slots=True)
+class _CustomerSpec:
+    code: str
+    name: str
+    address: Address
+    private: bool = False
+    currency: str = HOME_CURRENCY
+    terms: int = 30
+    vat: str = ""
+    vat_key: str = "VATNumber"
+    email: str = ""
+    email_on: str = "top"  # top | primary | secondary | both
+    phone: str = ""
+    phone_on: str = "top"  # top | mobile (top MobileNumber) | primary | secondary
+    contacts: tuple[tuple[str, str, str], ...] = ()  # (title, first name, last name)
+    mark_primary: bool = True  # KashFlow's doc example has contacts without IsPrimary
+    activity: int = 3  # relative share of the random invoices
+    note: str = ""
+
+
+def _uk(line1, line2=None, line3=None, line4=None, postcode=None, code="GB", name="United Kingdom"):
+    return (line1, line2, line3, line4, postcode, code, name)
+
+
+# Hand-made customers, most important first (small datasets keep only the first few).
+_SPECIAL_CUSTOMERS: tuple[_CustomerSpec, ...] = (
+    _CustomerSpec(
+        "ASH01", "Ashwood Lettings Ltd", KASHFLOW_DOC_ADDRESS, vat="GB123456789",
+        email="accounts@ashwoodlettings.example", phone="01302 555 0199",
+        contacts=(("Mrs", "Helen", "Ashworth"),), activity=6,
+    ),
+    _CustomerSpec(
+        "RIVE01", "Riverside Fabrication Ltd",
+        _uk("Unit 7 Riverside Industrial Estate", postcode="WF1 5RH"),
+        vat="GB 284 1177 09", vat_key="VatNumber", email="ap@riversidefab.example",
+        email_on="primary", phone="+44 1632 960418", contacts=(("", "Gary", "Holt"),), activity=5,
+    ),
+    _CustomerSpec(
+        "OKAF01", "Mr Daniel Okafor", _uk("Flat 3, 22 Harcourt Road", "", "", "", "M14 6LT"),
+        private=True, email="daniel.okafor@mail.example", phone="+44 7700 900123",
+        phone_on="mobile", contacts=(("Mr", "Daniel", "Okafor"),), terms=14,
+    ),
+    _CustomerSpec(
+        "SHAH01", "Priya Shah", _uk("8 Laburnum Grove", "Leicester", postcode="LE2 3FD"),
+        private=True, phone="07700900123", phone_on="primary", contacts=(("", "Priya", "Shah"),),
+        terms=14,
+    ),
+    _CustomerSpec(
+        "PENN01", "Pennine Office Supplies Limited",
+        _uk("14 Bridge Street", "Hebden Bridge", "West Yorkshire", "", "HX7 8EX"),
+        vat="GB412905538", email="orders@pennineoffice.example", email_on="primary",
+        phone="01632 960147", contacts=(("Ms", "Rachel", "Greenwood"),), activity=5,
+    ),
+    _CustomerSpec(
+        "THIR01", "Thirsk Tearooms",
+        _uk("27 Market Place, Thirsk, North Yorkshire, YO7 1HD", postcode="YO7 1HD"),
+        email="hello@thirsktearooms.example", phone="01845 555 012",
+        contacts=(("Mrs", "Joan", "Pickering"),), terms=14,
+    ),
+    _CustomerSpec(
+        "BRIG01", "Brigantes Property Group",
+        _uk("Brigantes House", "42 Stonegate", "York", "United Kingdom", "YO1 8AS", "", ""),
+        vat="GB730118244", email="finance@brigantes.example", email_on="both",
+        phone="01904 555 0133", contacts=(("Mr", "Simon", "Ledger"), ("Ms", "Aisha", "Rahman")),
+        terms=60, activity=6,
+    ),
+    _CustomerSpec(
+        "KENT01", "Kentish Oak Services",
+        _uk("Forge Cottage", "Church Lane", "Tenterden, Kent", "England", "TN30 6AB"),
+        email="kentishoak@mail.example", phone="(0)1580 555 014",
+        contacts=(("Mr", "Tom", "Fairweather"),),
+    ),
+    _CustomerSpec(
+        "MERS01", "Mersey Marine Engineering PLC",
+        _uk("Dock Road", "Birkenhead", "Wirral", "UK", "CH41 1DA"),
+        vat="GB655210873", vat_key="VatNumber", email="purchase.ledger@merseymarine.example",
+        phone="0151 496 0550", contacts=(("Mrs", "Carol", "Bennett"),), terms=60, activity=5,
+    ),
+    _CustomerSpec(
+        "CALD01", "Calder Valley Architects LLP",
+        _uk("3 Albert Street", "Halifax", postcode="HX1 1PN", code=""),
+        email="studio@caldervalley.example", email_on="secondary", phone="01422 555 0171",
+        contacts=(("Mr", "Owen", "Sutcliffe"), ("Ms", "Beth", "Crowther")),
+    ),
+    _CustomerSpec(
+        "SHEF01", "Steel City Shopfitting Ltd",
+        _uk("Unit 9, Cutlers Yard", "Sheffield", "", "", "s1 2hh"),
+        vat="GB198877320", email="accounts@steelcityshopfit.example", email_on="secondary",
+        phone="0114 496 0281", phone_on="secondary",
+        contacts=(("Mr", "Lee", "Hardcastle"), ("Mrs", "Dawn", "Kirk")), activity=4,
+    ),
+    _CustomerSpec(
+        "ONEI01", "Mrs Margaret O'Neill",
+        _uk("The Old Rectory", "Little Snoring", "Norfolk", "", ""), private=True,
+        email="maggie.oneill@post.example", email_on="primary",
+        contacts=(("Mrs", "Margaret", "O'Neill"),), terms=14,
+    ),
+    _CustomerSpec(
+        "ST AID", "St Aidan's Primary School",
+        _uk("St Aidan's Primary School", "Chapel Road", "Burnley", "Lancashire", "BB10 3AE"),
+        email="bursar@staidans.example", email_on="secondary", phone="01632 960411",
+        contacts=(("Mrs", "Anne", "Whittaker"), ("Mr", "Paul", "Dixon")), terms=30,
+    ),
+    _CustomerSpec(
+        "WOLD01", "Wolds District Council",
+        _uk("Council Offices, Church Street", "Market Weighton", "East Riding of Yorkshire",
+            "", "YO43 3AL"),
+        email="invoices@wolds-dc.example", phone="01632 960700",
+        contacts=(("", "Accounts", "Payable"),), terms=30, activity=4,
+    ),
+    _CustomerSpec(
+        "MOOR01", "Moorside Housing Trust",
+        ("Moorside House", "12 Victoria Road", "Bradford", "", "BD1 4RJ", "", ""),
+        email="payables@moorside.example", phone="01274 555 0122",
+        contacts=(("Ms", "Janet", "Hirst"),), activity=4,
+    ),
+    _CustomerSpec(
+        "A&B01", "A&B Kitchens Ltd", _uk("5 Mill Street", "Stockport", "Cheshire", "", "SK1 2BX"),
+        vat="GB301244718", email="ab.kitchens@mail.example", phone="ask for Sue",
+        contacts=(("Mrs", "Sue", "Atherton"),),
+    ),
+    _CustomerSpec(
+        "JS/2024", "J Singh & Sons",
+        _uk("114 Soho Road, Handsworth, Birmingham", postcode="B21 9DP"),
+        email="jsingh.sons@mail.example", phone="0121 496 0021",
+        contacts=(("Mr", "Jaswinder", "Singh"),),
+    ),
+    _CustomerSpec(
+        "THAM01", "Thames Bankside Hotels Group",
+        _uk("Riverside House", "14 Southwark Street", "London", "", "SE1 9HP"),
+        vat="GB 987 6543 21", email="ap@thamesbankside.example", phone="(0)20 7946 0018",
+        contacts=(("Mr", "Marcus", "Bell"),), terms=60, activity=6,
+    ),
+    _CustomerSpec(
+        "OLDF01", "Oldfield Care Homes Ltd", _uk("Oldfield Lodge", "Gisburn Road", "Clitheroe", "",
+                                                 "BB7 4HX"),
+        contacts=(("", "", ""),), note="Contact via the home manager.",
+    ),
+    _CustomerSpec(
+        "WALS01", "Mr Kevin Walsh", _uk("41 Brook Street", "Chester", "", "", "CH1 3DZ"),
+        private=True, phone="07700 900 582", phone_on="mobile",
+        contacts=(("Mr", "Kevin", "Walsh"),), terms=14,
+    ),
+    _CustomerSpec(
+        "GLAS01", "Clyde Timber Merchants Ltd",
+        _uk("88 Argyle Street", "Glasgow", "", "Scotland", "G2 8AH"),
+        vat="GB552018866", vat_key="VatNumber", email="accounts@clydetimber.example",
+        phone="0141 496 0093", contacts=(("Mr", "Iain", "McLeod"),),
+    ),
+    _CustomerSpec(
+        "TAFF01", "Taff Valley Builders Ltd", _uk("Unit 2, Ely Bridge Works", "Cardiff", "", "",
+                                                  "CF5 4AA"),
+        vat="GB671209458", email="", phone="", contacts=(("Mr", "Rhys", "Morgan"),),
+    ),
+    _CustomerSpec(
+        "JENK01", "Dr Tom Jenkins",
+        _uk("2 Orchard Way", "Cheltenham", "Gloucestershire", "", "gl50 2pu"), private=True,
+        email="tom.jenkins@post.example", email_on="primary", phone="01242 555 0123",
+        contacts=(("Dr", "Tom", "Jenkins"),), terms=14,
+    ),
+    _CustomerSpec(
+        "BRIT01", "Brightwater Academy Trust",
+        _uk("Brightwater Academy", "Ings Lane", "Hull", "", "HU8 0SF", "GB", ""),
+        email="finance@brightwater.example", phone="01482 555 0190",
+        contacts=(("Mrs", "Lorna", "Gibb"),),
+    ),
+    # Foreign customers.
+    _CustomerSpec(
+        "LIFF01", "Liffey Interiors Ltd",
+        ("Unit 12, Grand Canal Quay", "Dublin 2", "", "", "D02 X285", "IE", "Ireland"),
+        currency="EUR", vat="IE6388047V", email="accounts@liffeyinteriors.example",
+        phone="+353 1 555 0147", contacts=(("Ms", "Siobhan", "Byrne"),), activity=4,
+    ),
+    _CustomerSpec(
+        "VOGE01", "Schreinerei Vogel GmbH",
+        ("Hauptstraße 12", "München", "Bayern", "", "80331", "DE", "Germany"),
+        currency="EUR", vat="DE123456789", email="buchhaltung@vogel-schreinerei.example",
+        email_on="primary", phone="+49 89 1234567", contacts=(("Herr", "Jürgen", "Vogel"),),
+    ),
+    _CustomerSpec(
+        "MORE01", "Atelier Moreau SARL",
+        ("14 rue des Tanneurs", "69002 Lyon", "", "", "69002", "FR", "France"),
+        currency="EUR", vat="FR40123456789", email="compta@ateliermoreau.example",
+        phone="+33 4 72 55 01 23", contacts=(("Mme", "Claire", "Moreau"),),
+    ),
+    _CustomerSpec(
+        "DIJK01", "Van Dijk Interieurs BV",
+        ("Keizersgracht 221", "1016 DV Amsterdam", "", "", "1016 DV", "", "Netherlands"),
+        currency="EUR", vat="NL123456789B01", vat_key="VatNumber",
+        email="administratie@vandijk.example", phone="+31 20 555 0192",
+        contacts=(("Dhr", "Pieter", "van Dijk"),),
+    ),
+    _CustomerSpec(
+        "MAPL01", "Maple Ridge Builders Inc",
+        ("4820 SE Oak Avenue", "Portland", "OR", "", "97215", "US", "United States"),
+        currency="USD", email="ap@mapleridge.example", phone="+1 503 555 0142",
+        contacts=(("Mr", "Dale", "Hudson"),), terms=60, activity=4,
+    ),
+    _CustomerSpec(
+        "LAKE01", "Lakeshore Hospitality LLC",
+        ("220 Lakeview Drive", "Madison", "", "USA", "53703", "", ""),
+        currency="USD", email="billing@lakeshorehospitality.example", email_on="primary",
+        phone="(608) 555-0117", contacts=(("Ms", "Karen", "Olsen"),),
+    ),
+    _CustomerSpec(
+        "NORD01", "Nordvik Snickeri AB",
+        ("Storgatan 5", "753 20 Uppsala", "", "", "753 20", "SE", "Sweden"),
+        currency="SEK", vat="SE556677889901", email="ekonomi@nordvik.example",
+        phone="+46 18 555 01 20", contacts=(("", "Lars", "Nordvik"),),
+    ),
+    _CustomerSpec(
+        "SAKU01", "Sakura Kenzai KK",
+        ("2-14-5 Shibuya", "Shibuya-ku", "Tokyo", "", "150-0002", "JP", "Japan"),
+        currency="JPY", email="keiri@sakura-kenzai.example", phone="+81 3 5555 0123",
+        contacts=(("", "Haruto", "Sato"),), terms=60,
+    ),
+)
+
+# Pools for the generated customers.
+_TOWNS = (
+    ("Leeds", "West Yorkshire", "LS", ("Headingley", "Horsforth", "Kirkstall")),
+    ("Bradford", "West Yorkshire", "BD", ("Shipley", "Idle")),
+    ("Wakefield", "West Yorkshire", "WF", ("Ossett", "Horbury")),
+    ("Harrogate", "North Yorkshire", "HG", ("Starbeck",)),
+    ("York", "North Yorkshire", "YO", ("Acomb", "Haxby")),
+    ("Sheffield", "South Yorkshire", "S", ("Ecclesall", "Hillsborough")),
+    ("Doncaster", "South Yorkshire", "DN", ("Bessacarr",)),
+    ("Hull", "East Riding of Yorkshire", "HU", ("Hessle",)),
+    ("Manchester", "Greater Manchester", "M", ("Didsbury", "Chorlton")),
+    ("Bolton", "Greater Manchester", "BL", ("Horwich",)),
+    ("Preston", "Lancashire", "PR", ("Fulwood",)),
+    ("Lancaster", "Lancashire", "LA", ("Morecambe",)),
+    ("Liverpool", "Merseyside", "L", ("Woolton", "Crosby")),
+    ("Chester", "Cheshire", "CH", ("Hoole",)),
+    ("Derby", "Derbyshire", "DE", ("Allestree",)),
+    ("Nottingham", "Nottinghamshire", "NG", ("Beeston", "West Bridgford")),
+    ("Leicester", "Leicestershire", "LE", ("Oadby",)),
+    ("Lincoln", "Lincolnshire", "LN", ("Bracebridge",)),
+    ("Newcastle upon Tyne", "Tyne and Wear", "NE", ("Jesmond", "Gosforth")),
+    ("Durham", "County Durham", "DH", ("Framwellgate Moor",)),
+    ("Birmingham", "West Midlands", "B", ("Edgbaston", "Moseley")),
+    ("Coventry", "West Midlands", "CV", ("Earlsdon",)),
+    ("Oxford", "Oxfordshire", "OX", ("Headington", "Cowley")),
+    ("Reading", "Berkshire", "RG", ("Caversham",)),
+    ("Bristol", "", "BS", ("Clifton", "Bedminster")),
+    ("Bath", "Somerset", "BA", ("Widcombe",)),
+    ("Exeter", "Devon", "EX", ("Topsham",)),
+    ("Norwich", "Norfolk", "NR", ("Eaton",)),
+    ("Cambridge", "Cambridgeshire", "CB", ("Chesterton",)),
+    ("Brighton", "East Sussex", "BN", ("Hove",)),
+    ("London", "", "SE", ("Bermondsey", "Peckham")),
+    ("London", "", "N", ("Islington", "Highbury")),
+    ("Edinburgh", "Midlothian", "EH", ("Leith", "Morningside")),
+    ("Cardiff", "South Glamorgan", "CF", ("Canton", "Roath")),
+)
+_STREETS = (
+    "High Street", "Station Road", "Church Lane", "Mill Lane", "Victoria Road", "Park Avenue",
+    "Queen Street", "Kings Road", "Chapel Street", "Westgate", "Albion Street", "Canal Side",
+    "North Parade", "Orchard Close", "Manor Way", "Granary Wharf", "Tanner Row", "Mill Hill",
+)
+_BUILDINGS = (
+    "Unit 3", "Unit 12", "Suite 4", "Ground Floor", "Riverside House", "The Old Mill",
+    "Croft Barn", "Regent House", "Flat 2", "Wharf Building",
+)
+_PLACES = (
+    "Aire", "Calder", "Wharfe", "Holme", "Kirkgate", "Ridings", "Brunswick", "Cathedral", "Dales",
+    "Moorland", "Northgate", "Summit", "Beacon", "Kestrel", "Heron", "Oakwood", "Ashgrove",
+    "Elmfield", "Millstone", "Foundry", "Granary", "Castle", "Abbey", "Priory", "Viaduct", "Weaver",
+    "Cobble", "Lantern", "Meadow", "Harbour", "Copper", "Quarry", "Willow", "Bramley", "Fenwick",
+)
+_TRADES = (
+    "Builders", "Interiors", "Property Management", "Lettings", "Developments", "Construction",
+    "Kitchens", "Shopfitting", "Hotels", "Estates", "Architects", "Dental Practice", "Veterinary",
+    "Cafe", "Brewing Co", "Fitness", "Pharmacy", "Nurseries", "Holiday Cottages", "Bathrooms",
+)
+_SUFFIXES = ("Ltd", "Ltd", "Ltd", "Limited", "Limited", "LLP", "PLC", "Group", "Services", "& Co")
+_SURNAMES = (
+    "Ackroyd", "Barraclough", "Bhatti", "Chowdhury", "Dawson", "Ellis", "Fletcher", "Gallagher",
+    "Hussain", "Iqbal", "Jowett", "Kaur", "Lister", "Mahmood", "Nowak", "Oduya", "Patel",
+    "Quinn", "Robinson", "Sutcliffe", "Thornton", "Usman", "Varley", "Whiteley", "Young",
+    "Zielinski", "Murphy", "Kowalski", "Nguyen", "Abbott", "Firth", "Haigh", "Lumb", "Pearson",
+    "Shaw",
+)
+_FIRST_NAMES = (
+    "Amelia", "Oliver", "Isla", "George", "Ava", "Harry", "Mia", "Noah", "Sophie", "Jack",
+    "Fatima", "Mohammed", "Grace", "Leo", "Chloe", "Arjun", "Hannah", "Kwame", "Zara", "Callum",
+    "Megan", "Tomasz", "Eilidh", "Rhys", "Niamh", "Sanjay", "Lucy", "Ethan", "Ruby", "Samuel",
+)
+_TITLES = ("Mr", "Mrs", "Ms", "Miss", "Dr", "")
+_POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+# (description, minimum quantity, maximum quantity, unit price in GBP)
+_CATALOGUE = (
+    ("Joinery labour (day rate)", 1, 10, "260.00"),
+    ("Bespoke oak bookcase", 1, 2, "1450.00"),
+    ("Sash window refurbishment", 1, 6, "385.00"),
+    ("Internal door supply and hang", 1, 8, "295.00"),
+    ("Fitted wardrobe", 1, 3, "1180.00"),
+    ("Kitchen worktop installation", 1, 1, "640.00"),
+    ("Oak staircase", 1, 1, "4800.00"),
+    ("Skirting and architrave (per m)", 10, 60, "18.50"),
+    ("Site survey and measure", 1, 1, "95.00"),
+    ("Shopfitting counter unit", 1, 4, "920.00"),
+    ("Timber cladding (per m2)", 5, 40, "68.00"),
+    ("Delivery and waste disposal", 1, 1, "45.00"),
+    ("Window board replacement", 1, 6, "72.50"),
+    ("Emergency call-out", 1, 1, "120.00"),
+)
+_PAYMENT_REFERENCES = ("BACS", "FPS", "Card", "Cheque", "Stripe", "GoCardless")
+
+_COMPANY_DETAILS: dict[str, Any] = {
+    "CompanyName": COMPANY_NAME,
+    "Username": "",
+    "Contact": {
+        "Name": "Eleanor Finch",
+        "Telephone": "0113 496 0742",
+        "Mobile": "07700 900461",
+        "Email": "accounts@harrowfinch.example",
+    },
+    "PaymentTerms": {"Type": "Days", "Days": 30},
+    "BusinessType": 1,
+    "SubscriptionStatus": 0,
+    "VatRegisteredState": 1,
+    "IsVatNumberReadOnly": False,
+    "IsDemoAccount": False,
+    "AccountingType": 1,
+    "HomeCurrency": CURRENCIES[HOME_CURRENCY].as_json(),
+    "DateFormat": "dd/MM/yyyy",
+    "VATRegistered": True,
+    "VatRegisteredIn": "GB",
+    "VATNumber": "GB284561307",
+    "Address": {
+        "Line1": "Unit 4 Canal Wharf",
+        "Line2": "Water Lane",
+        "Line3": "Leeds",
+        "Line4": "West Yorkshire",
+        "PostCode": "LS11 5PZ",
+        "CountryCode": "GB",
+        "CountryName": "United Kingdom",
+    },
+    "ShowRebrandUI": True,
+}
+
+
+# --- the dataset ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class InvoiceRecord:
+    """One invoice: typed values (for sorting and filtering) plus its two JSON shapes."""
+
+    number: int
+    customer_code: str
+    customer_name: str
+    customer_reference: str
+    status: str
+    type: str
+    issued: date
+    due: date
+    paid: date | None
+    currency: str
+    exchange_rate: Decimal  # foreign units per 1 GBP, as on the invoice
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    paid_home: Decimal
+    due_amount: Decimal
+    home_gross: Decimal
+    summary: dict[str, Any] = field(repr=False)  # a row of GET /invoices
+    detail: dict[str, Any] = field(repr=False)  # GET /invoices/{number}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CustomerRecord:
+    code: str
+    name: str
+    private: bool
+    currency: str
+    detail: dict[str, Any] = field(repr=False)  # GET /customers/{code}
+    summary: dict[str, Any] = field(repr=False)  # a row of GET /customers
+
+
+class Dataset:
+    """Customers, invoices (by ascending Number) and company details, with lookups."""
+
+    def __init__(
+        self,
+        *,
+        company: dict[str, Any],
+        customers: Iterable[CustomerRecord],
+        invoices: Iterable[InvoiceRecord],
+        seed: int,
+        as_of: date,
+    ) -> None:
+        self.company = company
+        self.customers = tuple(customers)
+        self.invoices = tuple(sorted(invoices, key=lambda invoice: invoice.number))
+        self.seed = seed
+        self.as_of = as_of
+        self._customers_by_code = {record.code.casefold(): record for record in self.customers}
+        self._invoices_by_number = {invoice.number: invoice for invoice in self.invoices}
+
+    @property
+    def company_name(self) -> str:
+        return self.company["CompanyName"]
+
+    @property
+    def customers_by_code(self) -> dict[str, CustomerRecord]:
+        return {customer.code: customer for customer in self.customers}
+
+    def customer(self, code: str) -> CustomerRecord | None:
+        """The customer with this code (KashFlow codes match case-insensitively)."""
+        return self._customers_by_code.get(code.casefold())
+
+    def invoice(self, number: int | str) -> InvoiceRecord | None:
+        try:
+            return self._invoices_by_number.get(int(number))
+        except (TypeError, ValueError):
+            return None
+
+    def invoices_with_status(self, *statuses: str) -> list[InvoiceRecord]:
+        wanted = set(statuses)
+        return [invoice for invoice in self.invoices if invoice.status in wanted]
+
+    def open_invoice_numbers(self) -> list[int]:
+        """Numbers of the Unpaid, PartPaid, Overdue and OverduePartPaid invoices, ascending."""
+        return [invoice.number for invoice in self.invoices if invoice.is_open]
+
+    def invoices_of(self, customer_code: str) -> list[InvoiceRecord]:
+        code = customer_code.casefold()
+        return [invoice for invoice in self.invoices if invoice.customer_code.casefold() == code]
+
+
+# --- generation -------------------------------------------------------------------------------
+
+
+def generate(
+    seed: int = 20261121,
+    invoices: int = 300,
+    customers: int = 80,
+    as_of: date | None = None,
+    status_weights: Mapping[str, float] | None = None,
+    *,
+    credit_notes: int | None = None,
+    omit_due_amount: float = 0.0,
+) -> Dataset:
+    """Build the demo books. Same arguments, same data (``as_of`` defaults to today).
+
+    ``status_weights`` maps statuses (``STATUSES``) to relative weights; every status with a
+    positive weight appears at least once when there are enough invoices. ``credit_notes``
+    (default: 2 when there are 40+ invoices) are part of ``invoices``. ``omit_due_amount`` is the
+    share of invoices (0..1) sent without ``DueAmount``, so clients must compute it.
+    """
+    if invoices < 0 or customers < 1:
+        raise ValueError("need invoices >= 0 and customers >= 1")
+    as_of = as_of or date.today()
+    weights = dict(DEFAULT_STATUS_WEIGHTS if status_weights is None else status_weights)
+    unknown = set(weights) - set(STATUSES)
+    if unknown or any(weight < 0 for weight in weights.values()) or not any(weights.values()):
+        raise ValueError(f"status_weights needs positive weights for statuses in {STATUSES}")
+    if credit_notes is None:
+        credit_notes = 2 if invoices >= 40 else 0
+    credit_notes = min(credit_notes, invoices)
+
+    rng = random.Random(f"kashflow-sandbox:{seed}")
+    specs = _customer_specs(rng, customers)
+    drafts = _invoice_drafts(rng, specs, invoices, credit_notes, weights, as_of)
+    return _assemble(rng, specs, drafts, as_of, seed, omit_due_amount)
+
+
+def _customer_specs(rng: random.Random, count: int) -> list[_CustomerSpec]:
+    specs = list(_SPECIAL_CUSTOMERS[:count])
+    used = {spec.code for spec in specs}
+    while len(specs) < count:
+        specs.append(_random_customer(rng, used))
+    return specs
+
+
+def _random_customer(rng: random.Random, used: set[str]) -> _CustomerSpec:
+    private = rng.random() < 0.2
+    title, first, last = rng.choice(_TITLES), rng.choice(_FIRST_NAMES), rng.choice(_SURNAMES)
+    if private:
+        name = f"{title} {first} {last}".strip()
+        code_word = last
+    else:
+        place = rng.choice(_PLACES)
+        form = rng.random()
+        if form < 0.08:
+            name = f"{last} & Sons Ltd"
+            code_word = last
+        elif form < 0.12:
+            name = rng.choice(
+                (f"{place} Primary School", f"{place} Town Council", f"{place} Community Trust")
+            )
+            code_word = place
+        else:
+            name = f"{place} {rng.choice(_TRADES)} {rng.choice(_SUFFIXES)}"
+            code_word = place
+    code = _unique_code(code_word, used)
+
+    town, county, area, localities = rng.choice(_TOWNS)
+    street = f"{rng.randint(1, 240)} {rng.choice(_STREETS)}"
+    postcode = (
+        f"{area}{rng.randint(1, 28)} {rng.randint(1, 9)}"
+        f"{rng.choice(_POSTCODE_LETTERS)}{rng.choice(_POSTCODE_LETTERS)}"
+    )
+    roll = rng.random()
+    if roll < 0.05:
+        postcode = postcode.lower()
+    elif roll < 0.08:
+        postcode = ""
+    layout = rng.randrange(6)
+    if layout == 0:
+        lines = (street, town, county, "")
+    elif layout == 1:
+        lines = (street, rng.choice(localities), town, county)
+    elif layout == 2:
+        lines = (f"{street}, {town}" + (f", {county}" if county else ""), "", "", "")
+    elif layout == 3:
+        lines = (rng.choice(_BUILDINGS), street, town, "")
+    elif layout == 4:
+        lines = (street, town, "", rng.choice(("United Kingdom", "England", "UK")))
+    else:
+        lines = (street, f"{town} {postcode}".strip(), "", "")
+    roll = rng.random()
+    country = ("GB", "United Kingdom") if roll < 0.85 else ("", "United Kingdom")
+    if roll > 0.97:
+        country = ("", "")
+    address: Address = (*lines, postcode, *country)
+
+    slug = "".join(ch for ch in name.lower() if ch.isalnum() or ch == " ").split()
+    if private:
+        email = f"{first.lower()}.{last.lower()}@{rng.choice(('mail', 'post', 'inbox'))}.example"
+    else:
+        mailbox = rng.choice(("accounts", "ap", "finance", "office"))
+        email = f"{mailbox}@{'-'.join(slug[:2])}.example"
+    if rng.random() < 0.15:
+        email = ""
+    number = f"{rng.randint(0, 999):03d}"
+    phone = rng.choice(
+        (
+            f"0113 496 0{number}",
+            f"+44 113 496 0{number}",
+            f"07700 900{number}",
+            f"07700900{number}",
+            f"(0)20 7946 0{number}",
+            f"01632 960{number}",
+            f"+44 (0)1632 960{number}",
+        )
+    )
+    if rng.random() < 0.12:
+        phone = ""
+    contacts = [(title if private else rng.choice(_TITLES), first, last)]
+    if not private and rng.random() < 0.3:
+        contacts.append((rng.choice(_TITLES), rng.choice(_FIRST_NAMES), rng.choice(_SURNAMES)))
+    placements = ("top", "primary", "secondary", "both")[: 4 if len(contacts) > 1 else 2]
+    vat = ""
+    if not private and rng.random() < 0.6:
+        digits = f"{rng.randint(100000000, 999999999)}"
+        vat = rng.choice((f"GB{digits}", f"GB {digits[:3]} {digits[3:7]} {digits[7:]}"))
+    return _CustomerSpec(
+        code,
+        name,
+        address,
+        private=private,
+        terms=rng.choice((14, 30, 30, 30, 60)) if not private else 14,
+        vat=vat,
+        vat_key=rng.choice(("VATNumber", "VatNumber")),
+        email=email,
+        email_on=rng.choice(placements),
+        phone=phone,
+        phone_on=rng.choice(("top", "top", "mobile", "primary")),
+        contacts=tuple(contacts),
+        mark_primary=rng.random() < 0.85,
+        activity=rng.choice((1, 1, 2, 3, 5, 8)),
+    )
+
+
+def _unique_code(word: str, used: set[str]) -> str:
+    stem = "".join(ch for ch in word.upper() if ch.isalnum())[:4] or "CUST"
+    number = 1
+    while True:
+        code = f"{stem}{number:02d}"
+        if code not in used:
+            used.add(code)
+            return code
+        number += 1
+
+
+@dataclass(slots=True)
+class _InvoiceDraft:
+    spec: _CustomerSpec
+    status: str
+    issued: date
+    due: date
+    credit: bool = False
+    order: float = 0.0
+
+
+def _invoice_drafts(
+    rng: random.Random,
+    specs: list[_CustomerSpec],
+    count: int,
+    credit_notes: int,
+    weights: dict[str, float],
+    as_of: date,
+) -> list[_InvoiceDraft]:
+    plan: list[tuple[_CustomerSpec | None, str, bool]] = []
+    uk_specs = [spec for spec in specs if spec.currency == HOME_CURRENCY] or specs
+    for index in range(credit_notes):
+        # One settled credit note, then open ones (a negative amount for the review page).
+        spec = uk_specs[(index * 5 + 1) % len(uk_specs)]
+        plan.append((spec, UNPAID if index % 2 else PAID, True))
+
+    weighted = [status for status in STATUSES if weights.get(status, 0) > 0]
+    open_weighted = [status for status in weighted if status in OPEN_STATUSES] or weighted
+    # Every hand-made customer gets an open invoice, so the review page shows each case.
+    for index, spec in enumerate(specs[: len(_SPECIAL_CUSTOMERS)]):
+        if len(plan) >= count:
+            break
+        plan.append((spec, open_weighted[index % len(open_weighted)], False))
+    present = {status for _, status, credit in plan if not credit}
+    for status in weighted:
+        if len(plan) >= count:
+            break
+        if status not in present:
+            plan.append((None, status, False))
+    statuses = rng.choices(weighted, [weights[status] for status in weighted], k=count - len(plan))
+    plan.extend((None, status, False) for status in statuses)
+    plan = plan[:count]
+
+    activity = [spec.activity for spec in specs]
+    drafts = []
+    for spec, status, credit in plan:
+        if spec is None:
+            spec = rng.choices(specs, activity)[0]
+        issued, due = _dates_for(rng, status, spec.terms, as_of)
+        drafts.append(_InvoiceDraft(spec, status, issued, due, credit, rng.random()))
+    return drafts
+
+
+def _dates_for(rng: random.Random, status: str, terms: int, as_of: date) -> tuple[date, date]:
+    """Issue and due dates that fit the status: Overdue* only when due < as_of."""
+    if status in (OVERDUE, OVERDUE_PART_PAID):
+        latest_overdue = max(1, HISTORY_DAYS - terms)
+        days_overdue = min(latest_overdue, 1 + int(rng.expovariate(1 / 55)))
+        due = as_of - timedelta(days=days_overdue)
+        return due - timedelta(days=terms), due
+    if status in (UNPAID, PART_PAID):
+        issued = as_of - timedelta(days=rng.randint(0, terms))
+    elif status == DRAFT:
+        issued = as_of - timedelta(days=rng.randint(0, min(terms, 10)))
+    else:
+        issued = as_of - timedelta(days=rng.randint(7, HISTORY_DAYS))
+    return issued, issued + timedelta(days=terms)
+
+
+def _assemble(
+    rng: random.Random,
+    specs: list[_CustomerSpec],
+    drafts: list[_InvoiceDraft],
+    as_of: date,
+    seed: int,
+    omit_due_amount: float,
+) -> Dataset:
+    customer_ids = {spec.code: 10500 + index * 7 for index, spec in enumerate(specs)}
+    drafts.sort(key=lambda draft: (draft.issued, draft.order))
+    records = [
+        _invoice_record(
+            rng, draft, FIRST_INVOICE_NUMBER + index, customer_ids[draft.spec.code], as_of,
+            omit_due=rng.random() < omit_due_amount,
+        )
+        for index, draft in enumerate(drafts)
+    ]
+    by_customer: dict[str, list[InvoiceRecord]] = {}
+    for record in records:
+        by_customer.setdefault(record.customer_code, []).append(record)
+    customers = [
+        _customer_record(rng, spec, customer_ids[spec.code], by_customer.get(spec.code, []), as_of)
+        for spec in specs
+    ]
+    company = dict(_COMPANY_DETAILS)
+    return Dataset(company=company, customers=customers, invoices=records, seed=seed, as_of=as_of)
+
+
+def _guid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _address_json(address: Address, blank_as_null: bool) -> dict[str, Any]:
+    return {
+        key: (None if blank_as_null and not value else value)
+        for key, value in zip(_ADDRESS_KEYS, address, strict=True)
+    }
+
+
+def _invoice_record(
+    rng: random.Random,
+    draft: _InvoiceDraft,
+    number: int,
+    customer_id: int,
+    as_of: date,
+    omit_due: bool,
+) -> InvoiceRecord:
+    spec, status = draft.spec, draft.status
+    currency = CURRENCIES[spec.currency]
+    rate = currency.rate
+    if currency.code != HOME_CURRENCY:
+        # The rate on the day the invoice was raised.
+        rate = (rate * (1 + Decimal(rng.randint(-300, 300)) / 10000)).quantize(_FOUR_DP)
+    vat_level = Decimal(20) if spec.currency == HOME_CURRENCY else Decimal(0)
+    sign = -1 if draft.credit else 1
+
+    line_items = []
+    for line_number, (description, low, high, price) in enumerate(
+        rng.sample(_CATALOGUE, rng.randint(1, 3) if not draft.credit else 1), start=1
+    ):
+        quantity = Decimal(rng.randint(low, high) * sign)
+        unit = (Decimal(price) * currency.rate).quantize(currency.quantum, ROUND_HALF_UP)
+        line_net = (quantity * unit).quantize(currency.quantum)
+        line_vat = (line_net * vat_level / 100).quantize(currency.quantum, ROUND_HALF_UP)
+        line_items.append(
+            {
+                "Number": line_number,
+                "Description": description if not draft.credit else f"Credit: {description}",
+                "Quantity": money(quantity),
+                "Rate": money(unit),
+                "HomeCurrencyRate": money((unit / rate).quantize(_CENT, ROUND_HALF_UP)),
+                "VATLevel": money(vat_level),
+                "VATExempt": False,
+                "VATAmount": money(line_vat),
+                "HomeCurrencyVATAmount": money((line_vat / rate).quantize(_CENT, ROUND_HALF_UP)),
+                "NominalCode": 4000,
+                "NominalName": "Sales - Joinery",
+                "ProductCode": "",
+                "ProductName": "",
+                "ProjectNumber": 0,
+                "_net": line_net,
+                "_vat": line_vat,
+            }
+        )
+    net = sum((item.pop("_net") for item in line_items), Decimal(0))
+    vat = sum((item.pop("_vat") for item in line_items), Decimal(0))
+    gross = net + vat
+
+    paid_foreign = Decimal(0)
+    if status == PAID:
+        paid_foreign = gross
+    elif status == OVERPAID:
+        extra = (gross * Decimal(rng.choice(("0.05", "0.10", "0.20")))).quantize(currency.quantum)
+        paid_foreign = gross + max(extra, currency.quantum)
+    elif status in (PART_PAID, OVERDUE_PART_PAID):
+        share = Decimal(rng.choice(("0.25", "0.30", "0.40", "0.50", "0.60", "0.75")))
+        paid_foreign = min(max((gross * share).quantize(currency.quantum), currency.quantum),
+                           gross - currency.quantum)
+    due_amount = gross - paid_foreign
+    paid_home = (paid_foreign / rate).quantize(_CENT, ROUND_HALF_UP)
+    home_gross = (gross / rate).quantize(_CENT, ROUND_HALF_UP)
+    home_vat = (vat / rate).quantize(_CENT, ROUND_HALF_UP)
+
+    payments = _payments(rng, draft, number, paid_foreign, gross, as_of)
+    paid_date = payments[-1][0] if status in (PAID, OVERPAID) and payments else None
+    last_payment = payments[-1][0] if payments else None
+    overdue_days = (as_of - draft.due).days if status in (OVERDUE, OVERDUE_PART_PAID) else 0
+    offset = rng.random() < 0.07 and 4 <= draft.issued.month <= 10
+    reference = ""
+    if not spec.private and rng.random() < 0.45:
+        reference = f"PO-{rng.randint(1000, 99999)}"
+    if spec.code == "BRIG01" and status in OPEN_STATUSES:
+        reference = (
+            "Phase 2 refurbishment of the ground-floor offices at 42 Stonegate, York, as per the "
+            "variation agreed by email on site with the facilities manager"
+        )
+    address = _address_json(spec.address, blank_as_null=True)
+    summary = {
+        "Id": 734000 + number * 3,
+        "Number": number,
+        "CustomerId": customer_id,
+        "CustomerCode": spec.code,
+        "CustomerName": spec.name,
+        "CustomerReference": reference,
+        "IssuedDate": kashflow_date(draft.issued, offset),
+        "DueDate": kashflow_date(draft.due, offset),
+        "PaidDate": kashflow_date(paid_date, offset),
+        "NetAmount": money(net),
+        "VATAmount": money(vat),
+        "GrossAmount": money(gross),
+        "TotalPaidAmount": money(paid_home),
+        "DueAmount": money(due_amount),
+        "HomeCurrencyGrossAmount": money(home_gross),
+        "HomeCurrencyVATAmount": money(home_vat),
+        "Status": status,
+        "OverdueDays": overdue_days,
+        "Type": "CreditNote" if draft.credit else "Invoice",
+        "Currency": currency.as_json(rate),
+        "Address": address,
+        "LineItems": None,
+        "EmailCount": 1 if status != DRAFT else 0,
+        "FileCount": 0,
+        "VATReturnId": 0,
+        "ProjectNumber": 0,
+        "ProjectName": None,
+        "IsArchived": False,
+        "IsCISReverseCharge": False,
+        "AutomaticCreditControlEnabled": status in (OVERDUE, OVERDUE_PART_PAID),
+    }
+    if omit_due:
+        del summary["DueAmount"]
+    guid = _guid(rng)
+    contact = spec.contacts[0] if spec.contacts else ("", "", "")
+    detail = {
+        **summary,
+        "LineItems": line_items,
+        "PaymentLines": [
+            {
+                "Id": number * 10 + index,
+                "InvoiceNumber": number,
+                "Date": kashflow_date(day, offset),
+                "Amount": money(amount),
+                "Method": 2,
+                "Reference": reference_text,
+                "Note": "",
+                "AccountId": 55166,
+                "Permalink": f"/v2/documents/invoice/payment/{_guid(rng)}",
+                "IsPaymentCreditNote": False,
+            }
+            for index, (day, amount, reference_text) in enumerate(payments, start=1)
+        ],
+        "ReminderLetters": [
+            {"IsSent": True, "Number": letter, "SentDate": kashflow_date(sent)}
+            for letter, sent in enumerate(_reminders(draft, overdue_days), start=1)
+        ],
+        "DeliveryAddress": None,
+        "UseCustomDeliveryAddress": False,
+        "LastPaymentDate": kashflow_date(last_payment, offset),
+        "CreatedDate": kashflow_date(draft.issued, offset),
+        "VATNumber": spec.vat,
+        "CustomerDiscount": money(0),
+        "CustomerContactName": f"{contact[1]} {contact[2]}".strip(),
+        "CustomerContactFirstName": contact[1],
+        "CustomerContactLastName": contact[2],
+        "Permalink": f"/v2/documents/invoice/{guid}",
+        "PackingSlipPermalink": f"v2/documents/packingslip/{guid}",
+        "PreviousNumber": number - 1 if number > FIRST_INVOICE_NUMBER else 0,
+        "NextNumber": number + 1,
+        "SuppressNumber": 0,
+        "InvoiceInECMemberState": spec.address[5] in _EU_COUNTRIES,
+        "InvoiceOutsideECMemberState": spec.address[5] not in _EU_COUNTRIES,
+    }
+    if not omit_due:
+        detail["FormattedDueAmount"] = _formatted(currency, due_amount)
+    return InvoiceRecord(
+        number=number,
+        customer_code=spec.code,
+        customer_name=spec.name,
+        customer_reference=reference,
+        status=status,
+        type=summary["Type"],
+        issued=draft.issued,
+        due=draft.due,
+        paid=paid_date,
+        currency=currency.code,
+        exchange_rate=rate,
+        net=net,
+        vat=vat,
+        gross=gross,
+        paid_home=paid_home,
+        due_amount=due_amount,
+        home_gross=home_gross,
+        summary=summary,
+        detail=detail,
+    )
+
+
+def _payments(
+    rng: random.Random,
+    draft: _InvoiceDraft,
+    number: int,
+    paid: Decimal,
+    gross: Decimal,
+    as_of: date,
+) -> list[tuple[date, Decimal, str]]:
+    """(date, amount in invoice currency, reference) per payment, oldest first."""
+    if paid == 0:
+        return []
+    latest = max(draft.issued, min(as_of, draft.due + timedelta(days=45)))
+    span = max(0, (latest - draft.issued).days)
+
+    def day() -> date:
+        return draft.issued + timedelta(days=rng.randint(min(2, span), span))
+
+    def ref() -> str:
+        return f"{rng.choice(_PAYMENT_REFERENCES)} {number}"
+
+    if draft.status == OVERPAID:
+        first = day()
+        return [(first, gross, ref()), (max(first, day()), paid - gross, ref())]
+    if draft.status in (PART_PAID, OVERDUE_PART_PAID) and rng.random() < 0.4 and paid > 1:
+        first_amount = (paid / 2).quantize(Decimal(1) if paid == paid.to_integral() else _CENT)
+        days = sorted((day(), day()))
+        return [(days[0], first_amount, ref()), (days[1], paid - first_amount, ref())]
+    return [(day(), paid, ref())]
+
+
+def _reminders(draft: _InvoiceDraft, overdue_days: int) -> list[date]:
+    return [draft.due + timedelta(days=after) for after in (7, 21, 45) if after < overdue_days]
+
+
+def _formatted(currency: Currency, amount: Decimal) -> str:
+    number = f"{abs(amount):,.{currency.decimals}f}"
+    sign = "-" if amount < 0 else ""
+    if currency.symbol_on_right:
+        return f"{sign}{number} {currency.symbol}"
+    return f"{sign}{currency.symbol}{number}"
+
+
+def _customer_record(
+    rng: random.Random,
+    spec: _CustomerSpec,
+    customer_id: int,
+    invoices: list[InvoiceRecord],
+    as_of: date,
+) -> CustomerRecord:
+    currency = CURRENCIES[spec.currency]
+    billed = [invoice for invoice in invoices if invoice.status != DRAFT]
+
+    def home(amount: Decimal, invoice: InvoiceRecord) -> Decimal:
+        return (amount / invoice.exchange_rate).quantize(_CENT, ROUND_HALF_UP)
+
+    outstanding = sum((home(i.due_amount, i) for i in billed if i.is_open), Decimal(0))
+    overdue = sum(
+        (home(i.due_amount, i) for i in billed if i.status in (OVERDUE, OVERDUE_PART_PAID)),
+        Decimal(0),
+    )
+    first_invoice = min((invoice.issued for invoice in billed), default=None)
+    last_invoice = max((invoice.issued for invoice in billed), default=None)
+    created = (first_invoice or as_of) - timedelta(days=rng.randint(5, 400))
+
+    contacts = []
+    for index, (title, first, last) in enumerate(spec.contacts):
+        primary = index == 0
+        contact: dict[str, Any] = {"Id": customer_id * 10 + index}
+        if spec.mark_primary:
+            contact["IsPrimary"] = primary
+        on_this = "primary" if primary else "secondary"
+        email_here = spec.email_on in (on_this, "both") and (primary or spec.email_on != "both")
+        contact.update(
+            {
+                "ReceiveEmails": bool(spec.email) and email_here,
+                "Name": f"{first} {last}".strip() or None,
+                "Title": title or None,
+                "Firstname": first or None,
+                "LastName": last or None,
+                "Telephone": spec.phone if spec.phone_on == on_this else "",
+                "Fax": None,
+                "Mobile": "",
+                "Website": "",
+                "Email": spec.email if email_here else "",
+            }
+        )
+        contacts.append(contact)
+
+    address = _address_json(spec.address, blank_as_null=False)
+    postcode = (spec.address[4] or "").strip()
+    display_name = f"{spec.name}, {postcode}" if postcode else spec.name
+    top_email = spec.email if spec.email_on in ("top", "both") else ""
+    detail: dict[str, Any] = {
+        "Id": customer_id,
+        "Code": spec.code,
+        "Name": spec.name,
+        "DisplayName": display_name,
+        "Email": top_email,
+        "TelephoneNumber": spec.phone if spec.phone_on == "top" else "",
+        "MobileNumber": spec.phone if spec.phone_on == "mobile" else "",
+        "FaxNumber": "",
+        "Website": "",
+        spec.vat_key: spec.vat,
+        "Contacts": contacts,
+        "Addresses": [address],
+        "DeliveryAddresses": [dict(address)] if rng.random() < 0.5 else [],
+        "UseCustomDeliveryAddress": False,
+        "Currency": currency.as_json(),
+        "PaymentTerms": {"Days": spec.terms, "Type": "Days"},
+        "Note": spec.note,
+        "CreatedDate": kashflow_date(created),
+        "LastUpdatedDate": kashflow_date(max(created, last_invoice or created)),
+        "FirstInvoiceDate": kashflow_date(first_invoice) or NO_DATE,
+        "LastInvoiceDate": kashflow_date(last_invoice) or NO_DATE,
+        "InvoiceCount": len(billed),
+        "InvoicedNetAmount": money(sum((home(i.net, i) for i in billed), Decimal(0))),
+        "InvoicedVATAmount": money(sum((home(i.vat, i) for i in billed), Decimal(0))),
+        "TotalPaidAmount": money(sum((i.paid_home for i in billed), Decimal(0))),
+        "OutstandingBalance": money(outstanding),
+        "OverdueAmount": money(overdue),
+        "DiscountRate": money(0),
+        "ShowDiscount": False,
+        "ReceivesWholesalePricing": False,
+        "AutoIncludeVATNumber": bool(spec.vat),
+        "IsRegisteredInEC": spec.address[5] in _EU_COUNTRIES,
+        "IsRegisteredOutsideEC": spec.address[5] not in _EU_COUNTRIES | {"GB", ""},
+        "IsArchived": False,
+        "IsCISReverseCharge": False,
+        "DefaultNominalCode": 4000,
+        "CustomCheckBoxes": [],
+        "CustomTextBoxes": [],
+        "EnvelopeUrl": f"/v2/documents/customers/{_guid(rng)}",
+    }
+    summary = {
+        key: detail[key]
+        for key in (
+            "Id", "Code", "Name", "DisplayName", "Email", "TelephoneNumber", "Currency",
+            "OutstandingBalance", "TotalPaidAmount", "CreatedDate", "IsArchived",
+        )
+    }
+    return CustomerRecord(
+        code=spec.code,
+        name=spec.name,
+        private=spec.private,
+        currency=spec.currency,
+        detail=detail,
+        summary=summary,
+    )

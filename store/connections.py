@@ -1,0 +1,147 @@
+"""Saved KashFlow connections: the username in clear (to list them), secrets encrypted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cryptography.fernet import Fernet, InvalidToken
+from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
+
+from kashflow import Credentials
+
+
+class StoredCredentialsUnreadable(Exception):
+    """The saved secrets cannot be decrypted with the current key."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"The saved password for '{name}' cannot be decrypted with this app's key (was "
+            "APP_SECRET_KEY changed, or the data folder copied without its key?). Remove the "
+            "connection and add it again."
+        )
+
+
+@dataclass(frozen=True)
+class SavedConnection:
+    id: int
+    name: str
+    username: str
+    base_url: str | None
+    is_demo: bool
+    company_name: str
+    created_at: str
+    last_used_at: str
+
+    @property
+    def label(self) -> str:
+        company = self.company_name or "KashFlow"
+        return f"{company} ({self.username})"
+
+
+class ConnectionStore:
+    def __init__(self, database: Database, fernet: Fernet) -> None:
+        self._table = database["connections"]
+        self._fernet = fernet
+
+    def save(
+        self,
+        credentials: Credentials,
+        *,
+        company_name: str,
+        base_url: str | None,
+        is_demo: bool = False,
+    ) -> SavedConnection:
+        """Save or update the connection for this username and KashFlow address."""
+        now = _now()
+        existing = self._find(credentials.username, base_url, is_demo)
+        record = {
+            "username": credentials.username,
+            "base_url": base_url,
+            "is_demo": int(is_demo),
+            "company_name": company_name,
+            "password_encrypted": self._encrypt(credentials.password),
+            "memorable_word_encrypted": self._encrypt(credentials.memorable_word),
+            "last_used_at": now,
+        }
+        if existing is not None:
+            self._table.update(existing.id, record)
+            return self.get(existing.id)
+        record |= {
+            "name": self._unique_name(company_name or credentials.username),
+            "created_at": now,
+        }
+        row_id = self._table.insert(record).last_pk
+        return self.get(row_id)
+
+    def list(self) -> list[SavedConnection]:
+        """Most recently used first."""
+        return [_saved(row) for row in self._table.rows_where(order_by="last_used_at desc")]
+
+    def get(self, connection_id: int) -> SavedConnection:
+        try:
+            return _saved(self._table.get(connection_id))
+        except NotFoundError:
+            raise KeyError(f"No saved connection with id {connection_id}") from None
+
+    def find_by_name(self, name: str) -> SavedConnection | None:
+        rows = list(self._table.rows_where("name = ?", [name], limit=1))
+        return _saved(rows[0]) if rows else None
+
+    def credentials(self, connection_id: int) -> Credentials:
+        row = self._table.get(connection_id)
+        try:
+            return Credentials(
+                username=row["username"],
+                password=self._decrypt(row["password_encrypted"]),
+                memorable_word=self._decrypt(row["memorable_word_encrypted"]),
+            )
+        except InvalidToken:
+            raise StoredCredentialsUnreadable(row["name"]) from None
+
+    def touch(self, connection_id: int, *, company_name: str | None = None) -> None:
+        changes = {"last_used_at": _now()}
+        if company_name:
+            changes["company_name"] = company_name
+        self._table.update(connection_id, changes)
+
+    def remove(self, connection_id: int) -> None:
+        self._table.delete_where("id = ?", [connection_id])
+
+    def _find(self, username: str, base_url: str | None, is_demo: bool) -> SavedConnection | None:
+        for row in self._table.rows_where("username = ? and is_demo = ?", [username, int(is_demo)]):
+            if row["base_url"] == base_url:
+                return _saved(row)
+        return None
+
+    def _unique_name(self, wanted: str) -> str:
+        taken = {row["name"] for row in self._table.rows_where(select="name")}
+        name, suffix = wanted, 2
+        while name in taken:
+            name, suffix = f"{wanted} ({suffix})", suffix + 1
+        return name
+
+    def _encrypt(self, secret: str) -> str:
+        return self._fernet.encrypt(secret.encode("utf-8")).decode("ascii")
+
+    def _decrypt(self, token: str) -> str:
+        return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
+
+
+def _saved(row: dict) -> SavedConnection:
+    return SavedConnection(
+        id=row["id"],
+        name=row["name"],
+        username=row["username"],
+        base_url=row["base_url"],
+        is_demo=bool(row["is_demo"]),
+        company_name=row["company_name"] or "",
+        created_at=row["created_at"] or "",
+        last_used_at=row["last_used_at"] or "",
+    )
+
+
+def _now() -> str:
+    # Microseconds so "most recently used" orders correctly within one second.
+    return datetime.now(UTC).isoformat(timespec="microseconds")

@@ -1,0 +1,129 @@
+"""The Connect page in AppTest: success, every error a user can act on, saved connections."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox.kashflow_server import (
+    DEMO_MEMORABLE_WORD,
+    DEMO_PASSWORD,
+    DEMO_USERNAME,
+    EXPIRED_PASSWORD_USERNAME,
+    LOCKED_USERNAME,
+)
+from tests.app.conftest import button, texts
+
+COMPANY = "Harrow & Finch Joinery Ltd"
+
+
+def fill_and_connect(at, username, password, memorable_word):
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    at.text_input[2].input(memorable_word)
+    button(at, "Connect").click()
+    return at.run()
+
+
+def test_the_demo_company_connects_and_names_the_company(app):
+    app.run()
+    button(app, "Try the demo company").click().run()
+    assert not app.exception
+    assert f"Connected to {COMPANY}" in texts(app.success)
+    assert COMPANY in " ".join(m.value for m in app.sidebar.markdown)
+    assert any("Sandbox" in info.value for info in app.info)  # the sandbox banner
+    assert any(COMPANY in m.value for m in app.markdown)  # listed as a saved connection
+
+
+def test_typed_credentials_connect_and_are_saved(app, kashflow_sandbox, monkeypatch):
+    monkeypatch.setenv("KASHFLOW_BASE_URL", kashflow_sandbox.url)
+    app.run()
+    fill_and_connect(app, DEMO_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD)
+    assert not app.exception
+    assert f"Connected to {COMPANY}" in texts(app.success)
+    assert [b.label for b in app.button].count("Reconnect") == 1
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "memorable_word", "expected"),
+    [
+        (
+            DEMO_USERNAME,
+            "wrong",
+            DEMO_MEMORABLE_WORD,
+            "did not accept this login email and password",
+        ),
+        (DEMO_USERNAME, DEMO_PASSWORD + " ", DEMO_MEMORABLE_WORD, "starts or ends with a space"),
+        (DEMO_USERNAME, DEMO_PASSWORD, "xxxxxxx", "did not accept the memorable word"),
+        (DEMO_USERNAME, DEMO_PASSWORD, "le", "Nothing was sent to KashFlow"),
+        (LOCKED_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD, "account is locked"),
+        (EXPIRED_PASSWORD_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD, "password has expired"),
+    ],
+)
+def test_each_login_failure_shows_its_own_message(
+    app, kashflow_sandbox, monkeypatch, username, password, memorable_word, expected
+):
+    monkeypatch.setenv("KASHFLOW_BASE_URL", kashflow_sandbox.url)
+    app.run()
+    fill_and_connect(app, username, password, memorable_word)
+    assert not app.exception
+    errors = texts(app.error)
+    assert len(errors) == 1 and expected in errors[0]
+    assert not app.success
+    assert "Reconnect" not in [b.label for b in app.button]  # nothing saved on failure
+
+
+def test_a_short_memorable_word_sends_nothing_to_kashflow(app, kashflow_sandbox, monkeypatch):
+    monkeypatch.setenv("KASHFLOW_BASE_URL", kashflow_sandbox.url)
+    app.run()
+    fill_and_connect(app, DEMO_USERNAME, DEMO_PASSWORD, "le")
+    assert kashflow_sandbox.stats_snapshot()["logins"]["put"] == 0
+
+
+def test_unreachable_kashflow_is_explained(app, monkeypatch):
+    monkeypatch.setenv("KASHFLOW_BASE_URL", "http://127.0.0.1:9/v2")
+    app.run()
+    fill_and_connect(app, DEMO_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD)
+    assert "could not be reached" in texts(app.error)[0]
+
+
+def test_garbage_from_kashflow_is_explained(app, kashflow_sandbox, monkeypatch):
+    kashflow_sandbox.faults.update(html_error_every=1, faults_on_login=True)
+    monkeypatch.setenv("KASHFLOW_BASE_URL", kashflow_sandbox.url)
+    app.run()
+    fill_and_connect(app, DEMO_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD)
+    assert "KashFlow is having problems" in texts(app.error)[0]
+
+
+def test_missing_fields_are_asked_for_before_connecting(app, kashflow_sandbox, monkeypatch):
+    monkeypatch.setenv("KASHFLOW_BASE_URL", kashflow_sandbox.url)
+    app.run()
+    fill_and_connect(app, DEMO_USERNAME, DEMO_PASSWORD, "")
+    assert "whole memorable word" in texts(app.error)[0]
+    assert kashflow_sandbox.stats_snapshot()["logins"]["post"] == 0
+
+
+def test_a_saved_connection_reconnects_after_a_restart_without_typing(
+    app, kashflow_sandbox, monkeypatch
+):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+
+    monkeypatch.setenv("KASHFLOW_BASE_URL", kashflow_sandbox.url)
+    app.run()
+    fill_and_connect(app, DEMO_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD)
+
+    restarted = AppTest.from_file(str(APP), default_timeout=30)  # a new session, empty state
+    restarted.run()
+    assert not restarted.success
+    button(restarted, "Reconnect").click().run()
+    assert f"Connected to {COMPANY}" in texts(restarted.success)
+    assert kashflow_sandbox.stats_snapshot()["logins"]["put_ok"] == 2
+
+
+def test_a_saved_connection_can_be_removed(app, kashflow_sandbox, monkeypatch):
+    monkeypatch.setenv("KASHFLOW_BASE_URL", kashflow_sandbox.url)
+    app.run()
+    fill_and_connect(app, DEMO_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD)
+    button(app, "Remove").click().run()
+    assert "Reconnect" not in [b.label for b in app.button]

@@ -1,0 +1,52 @@
+"""Fixtures shared by every test layer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+import kashflow.client
+from kashflow import RetryPolicy
+from sandbox.kashflow_server import KashFlowFaults, KashFlowSandbox, KashFlowSandboxConfig
+
+# Real backoff waits seconds; tests keep the same retry logic with millisecond waits.
+FAST_RETRY = RetryPolicy(attempts=5, initial_wait=0.005, max_wait=0.02, max_retry_after=0.05)
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """Each test gets its own data directory and no credentials from the developer's shell."""
+    for name in (
+        "KASHFLOW_BASE_URL",
+        "KASHFLOW_USERNAME",
+        "KASHFLOW_PASSWORD",
+        "KASHFLOW_MEMORABLE_WORD",
+        "DEBITURA_BASE_URL",
+        "DEBITURA_API_KEY",
+        "DEBITURA_TEST_MODE",
+        "APP_SECRET_KEY",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(kashflow.client, "DEFAULT_RETRY", FAST_RETRY)
+
+
+@pytest.fixture
+def start_kashflow_sandbox() -> Iterator:
+    """Start in-process KashFlow sandboxes with the given config and faults; stopped after."""
+    servers: list[KashFlowSandbox] = []
+
+    def start(faults: KashFlowFaults | None = None, **config) -> KashFlowSandbox:
+        server = KashFlowSandbox(KashFlowSandboxConfig(**config), faults).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def kashflow_sandbox(start_kashflow_sandbox) -> KashFlowSandbox:
+    return start_kashflow_sandbox()

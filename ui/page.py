@@ -1,0 +1,38 @@
+"""What every page file runs first: page config, the frame, and (mostly) the guard.
+
+The frame is drawn here rather than in app.py because Streamlit runs a file in ``pages/``
+directly, without app.py, whenever it is in its legacy multipage mode: a fresh server's first
+request deep-linking to a page, and AppTest's reruns. Drawing it from each page keeps the
+company name and sandbox banner on screen in every mode.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.frame import render_frame
+from ui.guard import require_connection
+from ui.session import active_connection
+from workflow.connect import ActiveConnection
+
+APP_TITLE = "KashFlow collections"
+
+
+def start_page(title: str) -> ActiveConnection:
+    """For pages that work on a connection: stops here (showing the guard) when there is none."""
+    _configure(title)
+    render_frame(active_connection())
+    return require_connection()
+
+
+def start_public_page(title: str) -> ActiveConnection | None:
+    _configure(title)
+    connection = active_connection()
+    render_frame(connection)
+    return connection
+
+
+def _configure(title: str) -> None:
+    st.set_page_config(
+        page_title=f"{title} · {APP_TITLE}", page_icon=":material/gavel:", layout="wide"
+    )

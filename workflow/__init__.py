@@ -1,0 +1,1 @@
+"""Orchestration shared by the pages and the CLI: connect, import, submit."""
