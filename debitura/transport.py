@@ -1,0 +1,188 @@
+"""One HTTP exchange with Debitura, with retries for transient failures.
+
+Transient means: 429 and 503 (honouring ``Retry-After``), 500/502/504, a dropped connection or a
+timeout, and a success whose body is not JSON. Those are retried with capped exponential backoff
+and full jitter (tenacity), resending the very same bytes and headers, so a ``POST /cases``
+retry carries the same ``Idempotency-Key`` and the same body and Debitura replays its first
+answer instead of creating a second case. Any other 4xx comes back to the caller as an
+``ApiResponse`` and is never retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from tenacity import (
+    Retrying,
+    before_sleep_log,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+from urllib3.util.retry import Retry
+
+from debitura.errors import DebituraUnavailable, RateLimited, UnexpectedResponse
+from debitura.wire import Fields, loads
+
+log = logging.getLogger(__name__)
+
+_NOT_JSON = object()
+_RETRY_AFTER_STATUSES = frozenset({429, 503})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try before telling the user Debitura is unavailable.
+
+    ``attempts`` counts every try (1 = no retries). Waits grow exponentially from
+    ``initial_wait`` up to ``max_wait`` seconds, with jitter; a ``Retry-After`` is honoured
+    up to ``max_retry_after`` seconds.
+    """
+
+    attempts: int = 5
+    initial_wait: float = 0.5
+    max_wait: float = 8.0
+    max_retry_after: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1:
+            raise ValueError("attempts must be at least 1")
+
+
+NO_RETRIES = RetryPolicy(attempts=1)
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    status: int
+    payload: Any  # decoded JSON (fractions as Decimal); None for an empty body
+    url: str
+    body_is_json: bool = True
+    text_excerpt: str = ""  # the start of a body that is not JSON (for the error's api_body)
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+class Transport:
+    """Sends requests through one ``requests.Session`` and retries what is worth retrying."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        *,
+        timeout: tuple[float, float] | float,
+        retry: RetryPolicy,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._session = session
+        self._timeout = timeout
+        self._retry = retry
+        self._sleep = sleep
+        self._counter_lock = threading.Lock()
+        self.requests_sent = 0
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse:
+        retrying = Retrying(
+            stop=stop_after_attempt(self._retry.attempts),
+            wait=self._wait,
+            retry=retry_if_exception_type(DebituraUnavailable),
+            sleep=self._sleep,
+            reraise=True,
+            before_sleep=before_sleep_log(log, logging.INFO),
+        )
+        return retrying(self._attempt, method, url, params, body, headers)
+
+    def _wait(self, retry_state: Any) -> float:
+        error = retry_state.outcome.exception()
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            return min(retry_after, self._retry.max_retry_after)
+        backoff = wait_random_exponential(
+            multiplier=self._retry.initial_wait, max=self._retry.max_wait
+        )
+        return backoff(retry_state)
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        body: bytes | None,
+        headers: Mapping[str, str] | None,
+    ) -> ApiResponse:
+        with self._counter_lock:
+            self.requests_sent += 1
+        try:
+            response = self._session.request(
+                method, url, params=params, data=body, headers=headers, timeout=self._timeout
+            )
+        except requests.Timeout as error:
+            raise DebituraUnavailable(
+                "Debitura did not answer in time. Try again in a few minutes.", url=url
+            ) from error
+        except requests.RequestException as error:
+            raise DebituraUnavailable(url=url) from error
+
+        status = response.status_code
+        where = response.url or url
+        payload, excerpt = _decode(response)
+        is_json = payload is not _NOT_JSON
+        api_body = payload if is_json else excerpt
+        api_message = Fields(payload).text("message", "error") if is_json else ""
+        if status in _RETRY_AFTER_STATUSES or status >= 500:
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+            if status == 429:
+                raise RateLimited(
+                    status=status, url=where, retry_after=retry_after, api_body=api_body,
+                    api_message=api_message,
+                )
+            raise DebituraUnavailable(
+                f"Debitura is having problems (HTTP {status}). Try again in a few minutes.",
+                status=status,
+                url=where,
+                retry_after=retry_after,
+                api_body=api_body,
+                api_message=api_message,
+            )
+        if not is_json:
+            if 200 <= status < 300:
+                raise UnexpectedResponse(status=status, url=where, api_body=excerpt)
+            # A 4xx page that is not JSON (a wrong base URL, say): report it, never retry.
+            return ApiResponse(status, None, where, body_is_json=False, text_excerpt=excerpt)
+        return ApiResponse(status, payload, where)
+
+
+def _decode(response: requests.Response) -> tuple[Any, str]:
+    content = response.content
+    if not content or not content.strip():
+        return None, ""
+    try:
+        # Money must never pass through float.
+        return loads(content), ""
+    except (ValueError, UnicodeDecodeError):
+        return _NOT_JSON, content[:300].decode("utf-8", "replace")
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(Retry().parse_retry_after(value)))
+    except Exception:  # noqa: BLE001 - a malformed header just means "use our own backoff"
+        return None

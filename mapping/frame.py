@@ -1,0 +1,140 @@
+"""Review rows as a pandas DataFrame for the grid, and the grid's edits back as overrides.
+
+The only module of ``mapping`` that imports pandas. Column types, chosen for Streamlit:
+
+- text columns use pandas' ``str`` dtype; ``status`` and ``ageing_bucket`` are categoricals
+  (ordered for buckets), so filters offer the fixed choices;
+- ``issued_date``/``due_date`` are ``datetime64[us]`` at midnight (pandas 3's default unit, and
+  it holds any year a date can have, where ``[ns]`` stops in 2262); ``DateColumn`` shows them
+  as dates and comparisons with ``pd.Timestamp`` filter them;
+- ``gross_amount``/``amount_to_recover`` are float64 *for display and filtering only*; the
+  exact values are in ``gross_amount_text``/``amount_to_recover_text`` (the currency's
+  decimals), and totals come from ``mapping.summary.totals_by_currency`` over the rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from mapping.debtor import DEBTOR_FIELDS
+from mapping.money import format_money
+from mapping.rows import ReviewRow
+from mapping.status import OPEN_STATUSES
+from mapping.summary import AGEING_BUCKETS, ageing_bucket
+
+DEBTOR_COLUMNS: dict[str, str] = {f"debtor_{name}": name for name in DEBTOR_FIELDS}
+COLUMNS: tuple[str, ...] = (
+    "invoice_number", "customer_code", "status", "issued_date", "due_date", "currency",
+    "gross_amount", "amount_to_recover", "gross_amount_text", "amount_to_recover_text",
+    "days_overdue", "ageing_bucket", *DEBTOR_COLUMNS, "eligible", "problem_codes",
+    "problem_messages",
+)  # fmt: skip
+
+
+def _dates(values: list[object]) -> np.ndarray:
+    return np.array(values, dtype="datetime64[D]").astype("datetime64[us]")
+
+
+def _floats(values: list[object]) -> np.ndarray:
+    return np.array([math.nan if v is None else float(v) for v in values], dtype="float64")
+
+
+def rows_to_frame(rows: Sequence[ReviewRow]) -> pd.DataFrame:
+    """One line per row, columns as in ``COLUMNS``, built column-wise (fast for 20,000 rows).
+
+    >>> from datetime import date
+    >>> from kashflow.models import Invoice
+    >>> from mapping.debtor import map_debtor
+    >>> from mapping.policy import Policy
+    >>> from mapping.rows import build_row
+    >>> row = build_row(Invoice.from_api({"Number": 1, "DueAmount": "805", "Status": "Unpaid",
+    ...     "DueDate": "2026-10-01"}), map_debtor(None, fallback_name="Acme Ltd"),
+    ...     Policy(date(2026, 11, 21)))
+    >>> frame = rows_to_frame([row])
+    >>> frame.loc[0, "amount_to_recover_text"], frame.loc[0, "ageing_bucket"]
+    ('805.00', '31–60')
+    >>> str(frame["due_date"].dtype), str(frame["amount_to_recover"].dtype)
+    ('datetime64[us]', 'float64')
+    """
+    debtors = [row.debtor for row in rows]
+    currencies = [row.currency for row in rows]
+    gross = [row.gross_amount for row in rows]
+    to_recover = [row.amount_to_recover for row in rows]
+    statuses = [row.status for row in rows]
+    status_categories = list(OPEN_STATUSES) + sorted(set(statuses) - set(OPEN_STATUSES))
+    columns: dict[str, object] = {
+        "invoice_number": pd.array([row.invoice_number for row in rows], dtype="str"),
+        "customer_code": pd.array([row.customer_code for row in rows], dtype="str"),
+        "status": pd.Categorical(statuses, categories=status_categories),
+        "issued_date": _dates([row.issued_date for row in rows]),
+        "due_date": _dates([row.due_date for row in rows]),
+        "currency": pd.array(currencies, dtype="str"),
+        "gross_amount": _floats(gross),
+        "amount_to_recover": _floats(to_recover),
+        "gross_amount_text": pd.array(
+            [format_money(a, c) for a, c in zip(gross, currencies, strict=True)], dtype="str"
+        ),
+        "amount_to_recover_text": pd.array(
+            [format_money(a, c) for a, c in zip(to_recover, currencies, strict=True)], dtype="str"
+        ),
+        "days_overdue": np.array([row.days_overdue for row in rows], dtype="int64"),
+        "ageing_bucket": pd.Categorical(
+            [ageing_bucket(row.days_overdue) for row in rows],
+            categories=AGEING_BUCKETS,
+            ordered=True,
+        ),
+    }
+    for column, name in DEBTOR_COLUMNS.items():
+        columns[column] = pd.array([getattr(debtor, name) for debtor in debtors], dtype="str")
+    columns["eligible"] = np.array([row.eligible for row in rows], dtype="bool")
+    columns["problem_codes"] = pd.array(
+        [", ".join(problem.code for problem in row.problems) for row in rows], dtype="str"
+    )
+    columns["problem_messages"] = pd.array(
+        ["\n".join(problem.message for problem in row.problems) for row in rows], dtype="str"
+    )
+    return pd.DataFrame(columns, columns=list(COLUMNS))
+
+
+def _debtor_text(frame: pd.DataFrame) -> pd.DataFrame:
+    keys = frame["invoice_number"] if "invoice_number" in frame.columns else frame.index
+    present = [column for column in DEBTOR_COLUMNS if column in frame.columns]
+    text = frame[present].astype("str").fillna("")
+    text = text.apply(lambda column: column.str.strip())
+    text.index = pd.Index(keys.astype("str"), name="invoice_number")
+    return text[~text.index.duplicated(keep="first")]
+
+
+def frame_edits(original: pd.DataFrame, edited: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Per invoice number, the debtor fields the grid changed, as override keys.
+
+    Rows are matched by ``invoice_number`` (the column, else the index), never by position,
+    so a sorted or filtered grid gives the right edits. An emptied cell gives ``""``.
+
+    >>> original = pd.DataFrame({"invoice_number": ["1", "2"], "debtor_city": ["", "York"],
+    ...     "debtor_name": ["Acme Ltd", "Jane Doe"]})
+    >>> edited = original.iloc[::-1].copy()
+    >>> edited.loc[0, "debtor_city"] = "Leeds"
+    >>> frame_edits(original, edited)
+    {'1': {'city': 'Leeds'}}
+    """
+    before = _debtor_text(original)
+    after = _debtor_text(edited)
+    columns = [column for column in after.columns if column in before.columns]
+    common = after.index.intersection(before.index)
+    before = before.loc[common, columns]
+    after = after.loc[common, columns]
+    changed = before.ne(after)
+    edits: dict[str, dict[str, str]] = {}
+    for column in columns:
+        mask = changed[column].to_numpy()
+        if not mask.any():
+            continue
+        key = DEBTOR_COLUMNS[column]
+        for number, value in zip(after.index[mask], after[column].to_numpy()[mask], strict=True):
+            edits.setdefault(number, {})[key] = value
+    return {number: edits[number] for number in common if number in edits}

@@ -1,0 +1,131 @@
+"""The problem list: what stops an invoice becoming a case (errors) or deserves a look (warnings).
+
+Codes are stable: tests, the CLI's JSON and users' filters rely on them. ``missing_date`` and
+``missing_name`` are additions to the architecture's list (Debitura needs both dates and a name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+# Errors, in the order they are listed on a row.
+ALREADY_SUBMITTED = "already_submitted"
+CUSTOMER_UNAVAILABLE = "customer_unavailable"
+MISSING_DATE = "missing_date"
+ISSUED_IN_FUTURE = "issued_in_future"
+NOT_YET_DUE = "not_yet_due"
+DUE_BEFORE_ISSUED = "due_before_issued"
+REFERENCE_TOO_LONG = "reference_too_long"
+INVALID_CURRENCY = "invalid_currency"
+NON_POSITIVE_AMOUNT = "non_positive_amount"
+MISSING_NAME = "missing_name"
+MISSING_ADDRESS = "missing_address"
+MISSING_CITY = "missing_city"
+MISSING_POSTCODE = "missing_postcode"
+INVALID_COUNTRY = "invalid_country"
+MISSING_STATE = "missing_state"
+# Warnings.
+BELOW_MINIMUM = "below_minimum"
+NEEDS_DOCUMENTS = "needs_documents"
+MISSING_EMAIL = "missing_email"
+MISSING_PHONE = "missing_phone"
+INVALID_PHONE = "invalid_phone"
+INFERRED_TYPE = "inferred_type"
+DEFAULT_COUNTRY = "default_country"
+
+ERROR_CODES: tuple[str, ...] = (
+    ALREADY_SUBMITTED, CUSTOMER_UNAVAILABLE, MISSING_DATE, ISSUED_IN_FUTURE, NOT_YET_DUE,
+    DUE_BEFORE_ISSUED, REFERENCE_TOO_LONG, INVALID_CURRENCY, NON_POSITIVE_AMOUNT, MISSING_NAME,
+    MISSING_ADDRESS, MISSING_CITY, MISSING_POSTCODE, INVALID_COUNTRY, MISSING_STATE,
+)  # fmt: skip
+WARNING_CODES: tuple[str, ...] = (
+    BELOW_MINIMUM, NEEDS_DOCUMENTS, MISSING_EMAIL, MISSING_PHONE, INVALID_PHONE, INFERRED_TYPE,
+    DEFAULT_COUNTRY,
+)  # fmt: skip
+SEVERITY: dict[str, str] = {
+    **dict.fromkeys(ERROR_CODES, ERROR),
+    **dict.fromkeys(WARNING_CODES, WARNING),
+}
+
+# Short labels for a grid column, where the message is too long.
+LABELS: dict[str, str] = {
+    ALREADY_SUBMITTED: "already sent", CUSTOMER_UNAVAILABLE: "customer not fetched",
+    MISSING_DATE: "no date", ISSUED_IN_FUTURE: "issued in future", NOT_YET_DUE: "not yet due",
+    DUE_BEFORE_ISSUED: "due before issued", REFERENCE_TOO_LONG: "number too long",
+    INVALID_CURRENCY: "bad currency", NON_POSITIVE_AMOUNT: "nothing owed",
+    MISSING_NAME: "no name", MISSING_ADDRESS: "no address", MISSING_CITY: "no city",
+    MISSING_POSTCODE: "no postcode", INVALID_COUNTRY: "bad country", MISSING_STATE: "no state",
+    BELOW_MINIMUM: "under minimum", NEEDS_DOCUMENTS: "needs documents",
+    MISSING_EMAIL: "no email", MISSING_PHONE: "no phone", INVALID_PHONE: "bad phone",
+    INFERRED_TYPE: "type guessed", DEFAULT_COUNTRY: "country assumed",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding on a review row.
+
+    >>> problem("missing_city", "No city: add one in the grid.").severity
+    'error'
+    """
+
+    code: str
+    severity: str
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "severity": self.severity, "message": self.message}
+
+
+def problem(code: str, message: str) -> Problem:
+    """A problem with the severity its code always has.
+
+    >>> problem("missing_phone", "No phone number for the debtor.")
+    Problem(code='missing_phone', severity='warning', message='No phone number for the debtor.')
+    """
+    return Problem(code, SEVERITY[code], message)
+
+
+# Problems whose message never varies are built once and shared by every row.
+ALREADY_SUBMITTED_PROBLEM = problem(ALREADY_SUBMITTED, "Already sent to Debitura as a case.")
+CUSTOMER_UNAVAILABLE_PROBLEM = problem(
+    CUSTOMER_UNAVAILABLE,
+    "The customer record could not be fetched from KashFlow: fill in the debtor by hand.",
+)
+MISSING_ISSUED_DATE_PROBLEM = problem(
+    MISSING_DATE, "No invoice date: Debitura needs the date the invoice was issued."
+)
+MISSING_DUE_DATE_PROBLEM = problem(MISSING_DATE, "No due date: Debitura needs the due date.")
+MISSING_BOTH_DATES_PROBLEM = problem(
+    MISSING_DATE, "No invoice date and no due date: Debitura needs both."
+)
+UNKNOWN_AMOUNT_PROBLEM = problem(
+    NON_POSITIVE_AMOUNT,
+    "The amount still owed could not be worked out from KashFlow's figures.",
+)
+MISSING_NAME_PROBLEM = problem(MISSING_NAME, "No debtor name: add one in the grid.")
+MISSING_ADDRESS_PROBLEM = problem(MISSING_ADDRESS, "No street address: add one in the grid.")
+MISSING_CITY_PROBLEM = problem(MISSING_CITY, "No city: add one in the grid.")
+MISSING_POSTCODE_PROBLEM = problem(MISSING_POSTCODE, "No postcode: add one in the grid.")
+MISSING_COUNTRY_PROBLEM = problem(
+    INVALID_COUNTRY, "No country: add a two-letter country code such as GB."
+)
+MISSING_STATE_PROBLEM = problem(
+    MISSING_STATE, "US debtor without a state: add the two-letter state code, such as CA."
+)
+PRIVATE_NEEDS_DOCUMENTS_PROBLEM = problem(
+    NEEDS_DOCUMENTS,
+    "Private debtor: Debitura needs the invoice file and a claim description.",
+)
+MISSING_EMAIL_PROBLEM = problem(MISSING_EMAIL, "No email address for the debtor.")
+MISSING_PHONE_PROBLEM = problem(MISSING_PHONE, "No phone number for the debtor.")
+DEFAULT_COUNTRY_PROBLEM = problem(
+    DEFAULT_COUNTRY, "No country on the customer record: assumed United Kingdom (GB). Check it."
+)

@@ -1,0 +1,352 @@
+"""Review rows: one per open invoice, with its debtor, amounts and problems.
+
+``map_invoices`` is the entry point for an import: it maps each customer once, builds a row per
+open invoice and counts what it left out. ``apply_overrides`` re-checks a row after the analyst
+edited its debtor in the grid.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from kashflow.models import Customer, Invoice
+from mapping.currency import invoice_currency
+from mapping.dates import days_overdue
+from mapping.debtor import (
+    DEBTOR_FIELDS,
+    Debtor,
+    DebtorDraft,
+    clean_value,
+    map_debtor,
+    override_debtor,
+)
+from mapping.money import format_money, outstanding_balance, round_money
+from mapping.policy import Policy
+from mapping.problems import CUSTOMER_UNAVAILABLE_PROBLEM, ERROR, Problem
+from mapping.status import OPEN_STATUSES, canonical_status
+from mapping.validation import invoice_problems
+
+_OPEN = frozenset(OPEN_STATUSES)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One imported invoice as the review grid and the CLI show it.
+
+    Besides the fields of ``to_dict()`` it keeps what re-checking after an edit needs: the
+    exchange rate, whether the currency is valid, why the type was guessed, whether the
+    country was assumed, the flags, the edits so far and the debtor as first mapped.
+    """
+
+    invoice_number: str
+    customer_code: str
+    status: str
+    issued_date: date | None
+    due_date: date | None
+    currency: str
+    gross_amount: Decimal | None
+    amount_to_recover: Decimal | None
+    days_overdue: int
+    debtor: Debtor
+    problems: tuple[Problem, ...]
+    exchange_rate: Decimal | None = None
+    currency_valid: bool = True
+    type_reason: str = ""
+    country_defaulted: bool = False
+    customer_unavailable: bool = False
+    already_submitted: bool = False
+    overrides: tuple[tuple[str, str], ...] = ()
+    mapped_debtor: DebtorDraft | None = field(default=None, repr=False)
+
+    @property
+    def eligible(self) -> bool:
+        """No problem of severity ``error``."""
+        return not any(problem.severity == ERROR for problem in self.problems)
+
+    @property
+    def overridden(self) -> frozenset[str]:
+        """The debtor fields the analyst edited."""
+        return frozenset(key for key, _ in self.overrides)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The review row's JSON shape (see ARCHITECTURE.md), and nothing else."""
+        return {
+            "invoice_number": self.invoice_number,
+            "customer_code": self.customer_code,
+            "status": self.status,
+            "issued_date": _iso(self.issued_date),
+            "due_date": _iso(self.due_date),
+            "currency": self.currency,
+            "gross_amount": format_money(self.gross_amount, self.currency),
+            "amount_to_recover": format_money(self.amount_to_recover, self.currency),
+            "days_overdue": self.days_overdue,
+            "debtor": self.debtor.to_dict(),
+            "eligible": self.eligible,
+            "problems": [problem.to_dict() for problem in self.problems],
+        }
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class MappingResult:
+    """Rows for the open invoices, and counts of everything that did not become a row.
+
+    ``excluded``: closed invoices per canonical status. ``unknown_statuses``: invoices whose
+    status we do not know, per raw spelling (``""`` for a blank status). ``duplicates``:
+    repeats of an invoice number already seen (paging can return a row twice).
+    """
+
+    rows: tuple[ReviewRow, ...]
+    excluded: Mapping[str, int]
+    unknown_statuses: Mapping[str, int]
+    skipped_without_number: int = 0
+    duplicates: int = 0
+
+
+def build_row(
+    invoice: Invoice,
+    debtor: DebtorDraft,
+    policy: Policy,
+    *,
+    customer_unavailable: bool = False,
+    already_submitted: bool = False,
+) -> ReviewRow:
+    """The review row for one invoice and its (already mapped) debtor.
+
+    >>> policy = Policy(as_of=date(2026, 11, 21))
+    >>> invoice = Invoice.from_api({"Number": 101, "Status": "Overdue - Part Paid",
+    ...     "IssuedDate": "2026-09-01 12:00:00", "DueDate": "2026-10-01 12:00:00",
+    ...     "GrossAmount": 1200.0, "DueAmount": 805.0, "Currency": {"Code": "GBP"}})
+    >>> row = build_row(invoice, map_debtor(None, fallback_name="Acme Ltd"), policy)
+    >>> row.status, row.to_dict()["amount_to_recover"], row.days_overdue, row.eligible
+    ('OverduePartPaid', '805.00', 51, False)
+    """
+    currency, currency_valid = invoice_currency(invoice.currency_code, policy.home_currency)
+    amount = outstanding_balance(
+        gross_amount=invoice.gross_amount,
+        due_amount=invoice.due_amount,
+        total_paid_amount=invoice.total_paid_amount,
+        exchange_rate=invoice.exchange_rate,
+        currency=currency,
+        home_currency=policy.home_currency,
+    )
+    unavailable = customer_unavailable or debtor.unavailable
+    problems = _problems(
+        invoice.number, invoice.issued_date, invoice.due_date, currency, currency_valid, amount,
+        invoice.exchange_rate, already_submitted, unavailable, debtor, policy,
+    )  # fmt: skip
+    # Positional, in field order: this runs once per invoice and keywords cost 40% more here.
+    return ReviewRow(
+        invoice.number,  # invoice_number
+        invoice.customer_code,  # customer_code
+        canonical_status(invoice.status) or invoice.status,  # status
+        invoice.issued_date,  # issued_date
+        invoice.due_date,  # due_date
+        currency,  # currency
+        round_money(invoice.gross_amount, currency),  # gross_amount
+        amount,  # amount_to_recover
+        days_overdue(invoice.due_date, policy.as_of),  # days_overdue
+        debtor.debtor,  # debtor
+        problems,  # problems
+        invoice.exchange_rate,  # exchange_rate
+        currency_valid,  # currency_valid
+        debtor.type_reason,  # type_reason
+        debtor.country_defaulted,  # country_defaulted
+        unavailable,  # customer_unavailable
+        already_submitted,  # already_submitted
+        (),  # overrides
+        debtor,  # mapped_debtor
+    )
+
+
+def _problems(
+    invoice_number: str,
+    issued_date: date | None,
+    due_date: date | None,
+    currency: str,
+    currency_valid: bool,
+    amount_to_recover: Decimal | None,
+    exchange_rate: Decimal | None,
+    already_submitted: bool,
+    customer_unavailable: bool,
+    draft: DebtorDraft,
+    policy: Policy,
+) -> tuple[Problem, ...]:
+    """Errors first, then warnings; the debtor's part was worked out once per customer."""
+    errors, warnings = invoice_problems(
+        invoice_number, issued_date, due_date, currency, currency_valid, amount_to_recover,
+        exchange_rate, draft.debtor.type, already_submitted, policy,
+    )  # fmt: skip
+    if customer_unavailable:
+        errors.append(CUSTOMER_UNAVAILABLE_PROBLEM)
+    return (*errors, *draft.errors, *warnings, *draft.warnings)
+
+
+def apply_overrides(row: ReviewRow, overrides: Mapping[str, str], policy: Policy) -> ReviewRow:
+    """The row with the analyst's debtor edits for this invoice, re-checked at once.
+
+    Edits add to the row's earlier ones (a key given again replaces its value); keys other
+    than the debtor fields are ignored; an empty string clears the field. Applying the same
+    edits twice, or no edits, changes nothing.
+
+    >>> policy = Policy(as_of=date(2026, 11, 21))
+    >>> invoice = Invoice.from_api({"Number": 7, "Status": "Overdue", "DueAmount": 500,
+    ...     "IssuedDate": "2026-09-01", "DueDate": "2026-10-01"})
+    >>> row = build_row(invoice, map_debtor(None, fallback_name="Acme Ltd"), policy)
+    >>> fixed = apply_overrides(row, {"address": "1 High St", "city": "Leeds",
+    ...     "postcode": "LS1 4AB", "country": "GB"}, policy)
+    >>> sorted(problem.code for problem in fixed.problems), fixed.eligible
+    (['inferred_type', 'missing_email', 'missing_phone'], True)
+    """
+    merged = dict(row.overrides)
+    for key, value in overrides.items():
+        if key in DEBTOR_FIELDS:
+            merged[key] = clean_value(value)
+    new_overrides = tuple(sorted(merged.items()))
+    if new_overrides == row.overrides:
+        return row
+    base = row.mapped_debtor or _draft_from_row(row)
+    draft = override_debtor(base, merged)
+    return replace(
+        row,
+        debtor=draft.debtor,
+        problems=_problems(
+            row.invoice_number,
+            row.issued_date,
+            row.due_date,
+            row.currency,
+            row.currency_valid,
+            row.amount_to_recover,
+            row.exchange_rate,
+            row.already_submitted,
+            False,
+            draft,
+            policy,
+        ),  # fmt: skip
+        type_reason=draft.type_reason,
+        country_defaulted=draft.country_defaulted,
+        customer_unavailable=False,
+        overrides=new_overrides,
+        mapped_debtor=base,
+    )
+
+
+def _draft_from_row(row: ReviewRow) -> DebtorDraft:
+    # A row built by hand has no mapped debtor; its debtor as shown is the starting point.
+    return DebtorDraft.checked(
+        row.debtor,
+        type_reason=row.type_reason,
+        country_source="default" if row.country_defaulted else "code",
+        phone_raw=row.debtor.phone,
+        phone_valid=row.debtor.phone.startswith("+"),
+        unavailable=row.customer_unavailable,
+    )
+
+
+def invoice_sort_key(number: str) -> tuple[int, int, str, str]:
+    """Numbers in numeric order (without converting: they can be long), then other text.
+
+    >>> sorted(["10", "9", "A-1", "010", "2"], key=invoice_sort_key)
+    ['2', '9', '010', '10', 'A-1']
+    """
+    if number.isascii() and number.isdigit():
+        significant = number.lstrip("0")
+        return (0, len(significant), significant, number)
+    return (1, 0, number.casefold(), number)
+
+
+def map_invoices(
+    invoices: Iterable[Invoice],
+    customers: Mapping[str, Customer],
+    policy: Policy,
+    *,
+    unavailable_customers: Collection[str] = (),
+    submitted_invoices: Collection[str] = (),
+) -> MappingResult:
+    """Review rows for the open invoices, each customer mapped once.
+
+    An invoice whose customer is in ``unavailable_customers`` or missing from ``customers``
+    gets a debtor with only the invoice's customer name, and a ``customer_unavailable`` error.
+
+    >>> policy = Policy(as_of=date(2026, 11, 21))
+    >>> result = map_invoices([Invoice.from_api({"Number": n, "Status": s})
+    ...     for n, s in [(2, "Unpaid"), (1, "Paid"), (3, "Pending"), (10, "Overdue")]],
+    ...     {}, policy)
+    >>> [row.invoice_number for row in result.rows], result.excluded, result.unknown_statuses
+    (['2', '10'], {'Paid': 1}, {'Pending': 1})
+    """
+    with _collector_paused():
+        return _map_invoices(
+            invoices, customers, policy, frozenset(unavailable_customers),
+            frozenset(submitted_invoices),
+        )  # fmt: skip
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a batch of rows is built.
+
+    Building 100,000 rows allocates a few hundred thousand container objects, and each
+    automatic collection re-walks everything alive in the process: measured, that is 40% of
+    the mapping time. Rows hold no reference cycles, so nothing is lost by collecting later.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _map_invoices(
+    invoices: Iterable[Invoice],
+    customers: Mapping[str, Customer],
+    policy: Policy,
+    unavailable: frozenset[str],
+    submitted: frozenset[str],
+) -> MappingResult:
+    drafts: dict[object, DebtorDraft] = {}
+    rows: dict[str, ReviewRow] = {}
+    excluded: dict[str, int] = {}
+    unknown: dict[str, int] = {}
+    skipped = duplicates = 0
+    for invoice in invoices:
+        number = invoice.number
+        if not number:
+            skipped += 1
+            continue
+        status = canonical_status(invoice.status)
+        if status not in _OPEN:
+            if status:
+                excluded[status] = excluded.get(status, 0) + 1
+            else:
+                unknown[invoice.status] = unknown.get(invoice.status, 0) + 1
+            continue
+        if number in rows:
+            duplicates += 1
+            continue
+        code = invoice.customer_code
+        customer = None if code in unavailable else customers.get(code)
+        key: object = code if customer is not None else (code, invoice.customer_name)
+        draft = drafts.get(key)
+        if draft is None:
+            draft = drafts[key] = map_debtor(customer, fallback_name=invoice.customer_name)
+        rows[number] = build_row(
+            invoice,
+            draft,
+            policy,
+            customer_unavailable=customer is None,
+            already_submitted=number in submitted,
+        )
+    ordered = tuple(rows[number] for number in sorted(rows, key=invoice_sort_key))
+    return MappingResult(ordered, excluded, unknown, skipped, duplicates)

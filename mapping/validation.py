@@ -1,0 +1,254 @@
+"""Checks against Debitura's rules, returning problems (never raising).
+
+Invoice checks and debtor checks are separate because a customer's debtor is checked once and
+shared by all its invoices; a row's problems are the two lists put together.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+from functools import lru_cache
+
+from mapping import problems as p
+from mapping.country import country_display_name
+from mapping.debtor_type import PRIVATE
+from mapping.money import format_money, round_to_step
+from mapping.policy import Policy
+from mapping.problems import Problem, problem
+
+MAX_REFERENCE_LENGTH = 50  # Debitura's creditorReference limit
+_WHOLE = Decimal(1)
+_HUNDRED = Decimal(100)
+
+# Messages that vary with a value are cached by that value: a ledger has few distinct due
+# dates and (rounded) dollar figures, and a shared Problem costs nothing per row.
+
+
+@lru_cache(maxsize=4096)
+def _issued_in_future(issued_date: date) -> Problem:
+    return problem(
+        p.ISSUED_IN_FUTURE,
+        f"Issued {issued_date}, a date in the future: Debitura rejects future invoice dates.",
+    )
+
+
+@lru_cache(maxsize=4096)
+def _not_yet_due(due_date: date) -> Problem:
+    return problem(
+        p.NOT_YET_DUE, f"Due {due_date}, not overdue yet: Debitura only accepts overdue invoices."
+    )
+
+
+@lru_cache(maxsize=4096)
+def _due_before_issued(due_date: date, issued_date: date) -> Problem:
+    return problem(
+        p.DUE_BEFORE_ISSUED,
+        f"Due {due_date}, before the invoice date {issued_date}: check the dates.",
+    )
+
+
+@lru_cache(maxsize=256)
+def _invalid_currency(currency: str) -> Problem:
+    return problem(p.INVALID_CURRENCY, f'Currency "{currency}" is not an ISO 4217 code.')
+
+
+@lru_cache(maxsize=1024)
+def _below_minimum(usd_whole: Decimal, minimum: Decimal) -> Problem:
+    return problem(
+        p.BELOW_MINIMUM,
+        f"About USD {usd_whole:,f}, under Debitura's USD {minimum:,f} minimum.",
+    )
+
+
+@lru_cache(maxsize=4096)
+def _documents_by_value(usd_hundreds: Decimal, file_needed: bool) -> Problem:
+    what = (
+        "Debitura needs at least one file (the invoice)."
+        if file_needed
+        else "attach the invoice file or write a claim description."
+    )
+    return problem(p.NEEDS_DOCUMENTS, f"About USD {usd_hundreds:,f}: {what}")
+
+
+def invoice_problems(
+    invoice_number: str,
+    issued_date: date | None,
+    due_date: date | None,
+    currency: str,
+    currency_valid: bool,
+    amount_to_recover: Decimal | None,
+    exchange_rate: Decimal | None,
+    debtor_type: str,
+    already_submitted: bool,
+    policy: Policy,
+) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) about the invoice itself and its amount.
+
+    Due today is fine; due tomorrow is not yet due. (Arguments may be passed by position:
+    this runs once per row.)
+
+    >>> errors, warnings = invoice_problems(invoice_number="101",
+    ...     issued_date=date(2026, 11, 1), due_date=date(2026, 12, 1), currency="GBP",
+    ...     currency_valid=True, amount_to_recover=Decimal("48.50"), exchange_rate=None,
+    ...     debtor_type="Company", already_submitted=False, policy=Policy(date(2026, 11, 21)))
+    >>> [e.message for e in errors]
+    ['Due 2026-12-01, not overdue yet: Debitura only accepts overdue invoices.']
+    >>> [w.message for w in warnings]
+    ["About USD 64, under Debitura's USD 100 minimum."]
+    """
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    as_of = policy.as_of
+    if already_submitted:
+        errors.append(p.ALREADY_SUBMITTED_PROBLEM)
+    if issued_date is None or due_date is None:
+        if issued_date is due_date:
+            errors.append(p.MISSING_BOTH_DATES_PROBLEM)
+        elif issued_date is None:
+            errors.append(p.MISSING_ISSUED_DATE_PROBLEM)
+        else:
+            errors.append(p.MISSING_DUE_DATE_PROBLEM)
+    if issued_date is not None and issued_date > as_of:
+        errors.append(_issued_in_future(issued_date))
+    if due_date is not None:
+        if due_date > as_of:
+            errors.append(_not_yet_due(due_date))
+        if issued_date is not None and due_date < issued_date:
+            errors.append(_due_before_issued(due_date, issued_date))
+    if len(invoice_number) > MAX_REFERENCE_LENGTH:
+        errors.append(
+            problem(
+                p.REFERENCE_TOO_LONG,
+                f"Invoice number has {len(invoice_number)} characters; "
+                f"Debitura takes at most {MAX_REFERENCE_LENGTH}.",
+            )
+        )
+    usd = None
+    if not currency_valid:
+        errors.append(_invalid_currency(currency))
+    if amount_to_recover is None:
+        errors.append(p.UNKNOWN_AMOUNT_PROBLEM)
+    elif amount_to_recover <= 0:
+        errors.append(
+            problem(
+                p.NON_POSITIVE_AMOUNT,
+                f"Nothing to recover: {format_money(amount_to_recover, currency)} {currency} "
+                "is outstanding.",
+            )
+        )
+    elif currency_valid:
+        usd = policy.usd_equivalent(amount_to_recover, currency, exchange_rate)
+    if usd is not None and usd < policy.minimum_usd:
+        warnings.append(
+            _below_minimum(usd.quantize(_WHOLE, rounding=ROUND_DOWN), policy.minimum_usd)
+        )
+    documents = documents_problem(debtor_type, usd, policy)
+    if documents is not None:
+        warnings.append(documents)
+    return errors, warnings
+
+
+def documents_problem(debtor_type: str, usd: Decimal | None, policy: Policy) -> Problem | None:
+    """What Debitura wants attached: by debtor type first, then by USD value.
+
+    Private debtors always need a file and a description; a company's claim from USD 2,000
+    needs a file or a description, over USD 10,000 a file. The figure shown is rounded to the
+    nearest hundred dollars: it is an estimate, and Debitura converts with its own rates.
+
+    >>> policy = Policy(date(2026, 11, 21))
+    >>> documents_problem("Company", Decimal("12460"), policy).message
+    'About USD 12,500: Debitura needs at least one file (the invoice).'
+    >>> documents_problem("Company", Decimal("1999"), policy) is None
+    True
+    """
+    if debtor_type == PRIVATE:
+        return p.PRIVATE_NEEDS_DOCUMENTS_PROBLEM
+    if usd is None or usd < policy.documents_description_usd:
+        return None
+    return _documents_by_value(round_to_step(usd, _HUNDRED), usd > policy.documents_file_usd)
+
+
+@lru_cache(maxsize=4096)
+def _inferred_type(debtor_type: str, reason: str) -> Problem:
+    return problem(
+        p.INFERRED_TYPE, f"Debtor type guessed as {debtor_type}: {reason}. Change it if wrong."
+    )
+
+
+def debtor_problems(
+    *,
+    name: str,
+    address: str,
+    city: str,
+    postcode: str,
+    country: str,
+    country_valid: bool,
+    country_defaulted: bool,
+    state: str,
+    state_valid: bool,
+    email: str,
+    phone_raw: str,
+    phone_valid: bool,
+    debtor_type: str,
+    type_reason: str,
+) -> tuple[tuple[Problem, ...], tuple[Problem, ...]]:
+    """(errors, warnings) about the debtor; ``type_reason`` is ``""`` once a person chose it.
+
+    >>> errors, warnings = debtor_problems(name="Jane Doe", address="1 High St", city="",
+    ...     postcode="LS1 4AB", country="GB", country_valid=True, country_defaulted=False,
+    ...     state="", state_valid=True, email="jane@example.com", phone_raw="", phone_valid=False,
+    ...     debtor_type="Private", type_reason="")
+    >>> [e.code for e in errors], [w.code for w in warnings]
+    (['missing_city'], ['missing_phone'])
+    """
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    if not name:
+        errors.append(p.MISSING_NAME_PROBLEM)
+    if not address:
+        errors.append(p.MISSING_ADDRESS_PROBLEM)
+    if not city:
+        errors.append(p.MISSING_CITY_PROBLEM)
+    if not postcode:
+        errors.append(p.MISSING_POSTCODE_PROBLEM)
+    if not country:
+        errors.append(p.MISSING_COUNTRY_PROBLEM)
+    elif not country_valid:
+        errors.append(
+            problem(
+                p.INVALID_COUNTRY,
+                f'Country "{country}" is not an ISO country: use a two-letter code such as GB.',
+            )
+        )
+    elif country == "US":
+        if not state:
+            errors.append(p.MISSING_STATE_PROBLEM)
+        elif not state_valid:
+            errors.append(
+                problem(
+                    p.MISSING_STATE,
+                    f'"{state}" is not a US state: use the two-letter code, such as CA.',
+                )
+            )
+    if not email:
+        warnings.append(p.MISSING_EMAIL_PROBLEM)
+    elif "@" not in email:
+        warnings.append(
+            problem(p.MISSING_EMAIL, f'Email "{email}" does not look like an email address.')
+        )
+    if not phone_raw:
+        warnings.append(p.MISSING_PHONE_PROBLEM)
+    elif not phone_valid:
+        where = country_display_name(country) if country_valid and country else "any country"
+        warnings.append(
+            problem(
+                p.INVALID_PHONE,
+                f'Phone "{phone_raw}" is not a possible number for {where}: it is sent as typed.',
+            )
+        )
+    if type_reason:
+        warnings.append(_inferred_type(debtor_type, type_reason))
+    if country_defaulted:
+        warnings.append(p.DEFAULT_COUNTRY_PROBLEM)
+    return tuple(errors), tuple(warnings)
