@@ -1,6 +1,7 @@
 """Headless face of the app: the same workflow the pages use.
 
     python cli.py connect [--connection NAME] [--save]
+    python cli.py invoices [--connection NAME] [--as-of YYYY-MM-DD] [--format json|csv|table]
     python cli.py sandbox [--port N] [--invoices N] [--customers N] [--latency-ms N]
 
 Exit codes: 0 success, 2 usage or configuration problem, and one code per KashFlow failure kind
@@ -12,11 +13,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from datetime import date
 
 from kashflow import KashFlowError
+from mapping import Policy, london_today
 from store import SecretKeyError, StoredCredentialsUnreadable
 from workflow.connect import ActiveConnection, connect, reconnect
+from workflow.export import rows_csv, rows_json, rows_table
+from workflow.importing import import_open_invoices, import_summary
 from workflow.settings import Settings
 from workflow.workspace import Workspace
 
@@ -36,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.command(args)
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as Unix tools do.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed pipe for exit
+        return 0
     except KashFlowError as error:
         print(str(error), file=sys.stderr)
         return error.exit_code
@@ -48,6 +58,25 @@ def command_connect(args: argparse.Namespace) -> int:
     connection = open_connection(args, save=args.save)
     print(connection.display_name)
     connection.client.logout()
+    return 0
+
+
+def command_invoices(args: argparse.Namespace) -> int:
+    connection = open_connection(args)
+    policy = Policy(
+        as_of=args.as_of or london_today(),
+        home_currency=connection.company.home_currency or "GBP",
+    )
+    progress = ProgressLine(sys.stderr)
+    result = import_open_invoices(
+        connection.client, policy=policy, on_progress=lambda p: progress.show(p.describe())
+    )
+    progress.done()
+    connection.client.logout()
+    render = {"json": rows_json, "csv": rows_csv, "table": rows_table}[args.format]
+    sys.stdout.write(render(result.rows))
+    for line in import_summary(result):
+        print(line, file=sys.stderr)
     return 0
 
 
@@ -125,6 +154,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     connect_parser.set_defaults(command=command_connect)
 
+    invoices_parser = commands.add_parser(
+        "invoices", help="import the open invoices and print them as review rows"
+    )
+    invoices_parser.add_argument("--connection", metavar="NAME", help="a saved connection's name")
+    invoices_parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="judge due dates against this day (default: today in London)",
+    )
+    invoices_parser.add_argument("--format", choices=("json", "csv", "table"), default="json")
+    invoices_parser.set_defaults(command=command_invoices)
+
     sandbox_parser = commands.add_parser("sandbox", help="run the sandbox servers on 127.0.0.1")
     sandbox_parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     sandbox_parser.add_argument("--invoices", type=int, default=300)
@@ -133,6 +175,23 @@ def _parser() -> argparse.ArgumentParser:
     sandbox_parser.add_argument("--latency-ms", type=int, default=0)
     sandbox_parser.set_defaults(command=command_sandbox)
     return parser
+
+
+class ProgressLine:
+    """One progress line on a terminal, rewritten in place; silent when not a terminal."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self._live = stream.isatty()
+
+    def show(self, text: str) -> None:
+        if self._live:
+            self._stream.write("\r" + text.ljust(70))
+            self._stream.flush()
+
+    def done(self) -> None:
+        if self._live:
+            self._stream.write("\n")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,8 @@ DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds)
 INVOICE_PAGE_SIZE = 100  # the largest size every known client uses safely
 OPEN_STATUS_FILTER = "NotFullyPaid"  # Unpaid, PartPaid, Overdue, OverduePartPaid
 DEFAULT_RETRY = RetryPolicy()
+# Replays of one request after 401s: its own re-login plus renewals other threads made.
+_MAX_REPLAYS = 4
 
 
 class KashFlowClient:
@@ -276,34 +278,38 @@ class KashFlowClient:
             return None
 
     def _request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None):
-        """Every data call goes through here: token, one re-login and replay on 401, errors."""
-        token, generation = self._current_token()
+        """Every data call goes through here: the token, renewal on 401, error mapping.
+
+        A 401 means the session died: the first thread to notice logs in again and the others
+        replay with its token. A request logs in at most once; if the token from its own login
+        is refused too, the session cannot be kept and ``SessionExpired`` is raised.
+        """
         url = self._url(path)
-        response = self._transport.send(method, url, params=params, headers=self._headers(token))
-        if _is_rejected_session(response):
-            self._renew_token(generation)
-            token, _ = self._current_token()
+        token, generation = self._current_token()
+        logged_in_again = False
+        for _ in range(_MAX_REPLAYS):
             response = self._transport.send(
                 method, url, params=params, headers=self._headers(token)
             )
-            if _is_rejected_session(response):
-                raise SessionExpired(status=response.status, url=response.url)
-        if not response.ok:
-            raise _data_error(response)
-        return response
+            if not _is_rejected_session(response):
+                if not response.ok:
+                    raise _data_error(response)
+                return response
+            with self._login_lock:
+                if self._generation == generation:
+                    if logged_in_again:
+                        break
+                    log.info("KashFlow session expired; logging in again")
+                    self._login_locked()
+                    logged_in_again = True
+                token, generation = self._token, self._generation
+        raise SessionExpired(status=response.status, url=response.url)
 
     def _current_token(self) -> tuple[str, int]:
         with self._login_lock:
             if self._token is None:
                 self._login_locked()
             return self._token, self._generation
-
-    def _renew_token(self, failed_generation: int) -> None:
-        with self._login_lock:
-            # Another thread may already have logged in again while we waited for the lock.
-            if self._generation == failed_generation:
-                log.info("KashFlow session expired; logging in again")
-                self._login_locked()
 
     def _url(self, path: str) -> str:
         return f"{self.base_url}/{path}"

@@ -1,0 +1,230 @@
+"""Import: every open invoice from KashFlow, each customer's full record, mapped to review rows.
+
+Pages of invoices and customer records are fetched through one bounded pool sharing one
+client, so an expired session mid-import is renewed once and every request carries on. A
+customer that cannot be fetched does not sink the import: its invoices arrive with the
+``customer_unavailable`` error. Nothing fetched here is written anywhere; the result lives in
+the caller's memory only.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from kashflow import (
+    Customer,
+    Invoice,
+    KashFlowClient,
+    KashFlowUnavailable,
+    ListingProgress,
+    NotFound,
+    RequestRejected,
+)
+from mapping import MappingResult, Policy, ReviewRow, map_invoices
+from mapping.status import canonical_status, is_open_status
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONCURRENCY = 8
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far an import is; ``pages_total`` is None until KashFlow has said how many rows."""
+
+    pages_done: int
+    pages_total: int | None
+    customers_done: int
+    customers_total: int
+
+    @property
+    def fraction(self) -> float:
+        """A rough share of the work done, for a progress bar (pages and customers alike)."""
+        total = (self.pages_total or self.pages_done + 1) + self.customers_total
+        return min(1.0, (self.pages_done + self.customers_done) / total) if total else 0.0
+
+    def describe(self) -> str:
+        pages = f"{self.pages_done} of {self.pages_total}" if self.pages_total else self.pages_done
+        return f"Invoice pages {pages} · customers {self.customers_done} of {self.customers_total}"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: tuple[ReviewRow, ...]
+    fetched_at: datetime
+    invoices_listed: int
+    excluded: Mapping[str, int]
+    unknown_statuses: Mapping[str, int]
+    unavailable_customers: Mapping[str, str]  # customer code → why it could not be fetched
+    listing_complete: bool
+    total_records: int | None
+    rows_without_number: int
+    requests: int
+    seconds: float
+    customers: Mapping[str, Customer] = field(repr=False, default_factory=dict)
+
+
+def import_open_invoices(
+    client: KashFlowClient,
+    *,
+    policy: Policy,
+    submitted_invoices: Collection[str] = (),
+    concurrency: int = DEFAULT_CONCURRENCY,
+    on_progress: Callable[[ImportProgress], None] | None = None,
+) -> ImportResult:
+    """Fetch, then map. ``on_progress`` is called on the calling thread only (Streamlit-safe).
+
+    Raises the client's ``KashFlowError`` when the invoice list itself cannot be read or the
+    login is refused; per-customer failures are reported in the result instead.
+    """
+    started = time.monotonic()
+    requests_before = client.requests_sent
+    fetcher = _CustomerFetcher(client)
+    listing_progress = ListingProgress(0, None, 0, None)
+
+    def report() -> None:
+        if on_progress is not None:
+            on_progress(fetcher.progress(listing_progress))
+
+    def on_rows(invoices: list[Invoice], progress: ListingProgress) -> None:
+        nonlocal listing_progress
+        listing_progress = progress
+        for invoice in invoices:
+            # The server's status filter is not trusted, so closed invoices can arrive here;
+            # their customers are not worth a request.
+            if is_open_status(canonical_status(invoice.status)):
+                fetcher.request(invoice.customer_code)
+        report()
+
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="kashflow") as pool:
+        fetcher.pool = pool
+        try:
+            listing = client.list_invoices(submit=pool.submit, on_rows=on_rows)
+            fetcher.wait_all(report)
+        except BaseException:
+            fetcher.cancel()
+            raise
+
+    mapped: MappingResult = map_invoices(
+        listing.invoices,
+        fetcher.customers,
+        policy,
+        unavailable_customers=fetcher.failures.keys(),
+        submitted_invoices=submitted_invoices,
+    )
+    result = ImportResult(
+        rows=mapped.rows,
+        fetched_at=datetime.now(UTC),
+        invoices_listed=len(listing.invoices),
+        excluded=dict(mapped.excluded),
+        unknown_statuses=dict(mapped.unknown_statuses),
+        unavailable_customers=dict(fetcher.failures),
+        listing_complete=listing.complete,
+        total_records=listing.total_records,
+        rows_without_number=listing.rows_without_number + mapped.skipped_without_number,
+        requests=client.requests_sent - requests_before,
+        seconds=time.monotonic() - started,
+        customers=dict(fetcher.customers),
+    )
+    log.info(
+        "Imported %d open invoices (%d listed, %d customers, %d unavailable) in %.1f s",
+        len(result.rows),
+        result.invoices_listed,
+        len(fetcher.customers),
+        len(fetcher.failures),
+        result.seconds,
+    )
+    return result
+
+
+def import_summary(result: ImportResult) -> list[str]:
+    """Plain-words lines about an import: counts per status and currency, exclusions, gaps."""
+    rows = result.rows
+    eligible = sum(row.eligible for row in rows)
+    lines = [
+        f"Imported {len(rows)} open invoices of {result.invoices_listed} listed "
+        f"in {result.seconds:.1f} s ({result.requests} requests); {eligible} eligible, "
+        f"{len(rows) - eligible} with blocking problems.",
+        "Per status: " + _counts(Counter(row.status for row in rows)),
+        "Per currency: " + _counts(Counter(row.currency for row in rows)),
+        "Excluded: " + (_counts(Counter(result.excluded)) or "none"),
+    ]
+    if result.unknown_statuses:
+        lines.append("Unknown statuses (excluded): " + _counts(Counter(result.unknown_statuses)))
+    if result.unavailable_customers:
+        codes = ", ".join(sorted(result.unavailable_customers))
+        lines.append(f"Customers that could not be fetched: {codes}")
+    if not result.listing_complete:
+        lines.append(
+            f"Warning: KashFlow reported {result.total_records} invoices but only "
+            f"{result.invoices_listed} arrived after several passes; run again to retry."
+        )
+    return lines
+
+
+def _counts(counter: Counter) -> str:
+    return ", ".join(f"{key or '(blank)'} {count}" for key, count in sorted(counter.items()))
+
+
+class _CustomerFetcher:
+    """Fetches each customer once, on the shared pool; results are read on the caller's thread."""
+
+    def __init__(self, client: KashFlowClient) -> None:
+        self._client = client
+        self.pool: ThreadPoolExecutor | None = None
+        self._futures: dict[str, Future[Customer]] = {}
+        self.customers: dict[str, Customer] = {}
+        self.failures: dict[str, str] = {}
+
+    def request(self, code: str) -> None:
+        if code in self._futures or code in self.failures:
+            return
+        if not code:
+            self.failures[code] = "The invoice names no customer code."
+            return
+        self._futures[code] = self.pool.submit(self._client.get_customer, code)
+
+    def progress(self, listing: ListingProgress) -> ImportProgress:
+        done = sum(future.done() for future in self._futures.values())
+        return ImportProgress(
+            pages_done=listing.pages_fetched,
+            pages_total=listing.pages_expected,
+            customers_done=done,
+            customers_total=len(self._futures),
+        )
+
+    def wait_all(self, report: Callable[[], None]) -> None:
+        pending = set(self._futures.values())
+        while pending:
+            finished, pending = wait(pending, timeout=0.25, return_when="FIRST_COMPLETED")
+            if finished:
+                report()
+        transient = []
+        for code, future in self._futures.items():
+            try:
+                self.customers[code] = future.result()
+            except KashFlowUnavailable:
+                transient.append(code)
+            except (NotFound, RequestRejected) as error:
+                self._give_up(code, error)
+        # Throttling or a hiccup under 8 parallel requests: one more, unhurried try each.
+        for code in transient:
+            try:
+                self.customers[code] = self._client.get_customer(code)
+            except (NotFound, RequestRejected, KashFlowUnavailable) as error:
+                self._give_up(code, error)
+
+    def _give_up(self, code: str, error: Exception) -> None:
+        # One customer's bad record must not sink the import; its invoices say why.
+        log.warning("Customer %s could not be fetched: %s", code, error)
+        self.failures[code] = str(error)
+
+    def cancel(self) -> None:
+        for future in self._futures.values():
+            future.cancel()
