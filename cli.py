@@ -2,11 +2,17 @@
 
     python cli.py connect [--connection NAME] [--save]
     python cli.py invoices [--connection NAME] [--as-of YYYY-MM-DD] [--format json|csv|table]
+    python cli.py submit (--invoice N [N ...] | --all-eligible) [--dry-run] [--retry-failed]
+                         [--as-of YYYY-MM-DD] [--connection NAME]
     python cli.py sandbox [--port N] [--invoices N] [--customers N] [--latency-ms N]
 
 Exit codes: 0 success, 2 usage or configuration problem, and one code per KashFlow failure kind
 (see ``kashflow/errors.py``: 3 wrong password, 4 wrong memorable word, 5 locked, 6 password
-expired, 7 login timed out, 8 session rejected, 11-13 unavailable, 14 not found, 15 rejected).
+expired, 7 login timed out, 8 session rejected, 11-13 unavailable, 14 not found, 15 rejected)
+and per Debitura failure kind outside a single case (``debitura/errors.py``: 20-33). ``submit``
+exits 40 when some selected invoice is not a case at Debitura afterwards (blocked, refused, not
+an open invoice, or not attempted), and 41 when Debitura did not confirm some case: run it
+again, nothing is sent twice. ``submit --dry-run`` sends nothing and exits 0.
 """
 
 from __future__ import annotations
@@ -17,16 +23,43 @@ import os
 import sys
 from datetime import date
 
+from debitura import DebituraError
+from debitura.wire import dumps
 from kashflow import KashFlowError
-from mapping import Policy, london_today
-from store import SecretKeyError, StoredCredentialsUnreadable
+from mapping import ERROR, Policy, ReviewRow, london_today
+from mapping.case_payload import case_payload
+from mapping.problems import ALREADY_SUBMITTED, Problem
+from store import (
+    AuditLog,
+    SecretKeyError,
+    StoredCredentialsUnreadable,
+    SubmissionLedger,
+    open_database,
+)
+from store.ledger import CREATED as LEDGER_CREATED
+from store.ledger import SENDING as LEDGER_SENDING
 from workflow.connect import ActiveConnection, connect, reconnect
+from workflow.debitura_target import DebituraTarget, resolve_debitura
 from workflow.export import rows_csv, rows_json, rows_table
 from workflow.importing import import_open_invoices, import_summary
 from workflow.settings import Settings
+from workflow.submit import (
+    ALREADY_SENT,
+    CREATED,
+    STATUS_LABELS,
+    SubmissionOutcome,
+    SubmitReport,
+    kashflow_account,
+    preview_cases,
+    recheck_selection,
+    submit_cases,
+)
 from workflow.workspace import Workspace
 
 EXIT_USAGE = 2
+EXIT_CASES_NOT_SENT = 40  # submit: some selected invoice is not a case at Debitura
+EXIT_CASES_UNCONFIRMED = 41  # submit: Debitura did not confirm some case; run again
+EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report it
 
 
 class UsageError(Exception):
@@ -46,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         # Output piped into `head` and the like: stop quietly, as Unix tools do.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed pipe for exit
         return 0
-    except KashFlowError as error:
+    except (KashFlowError, DebituraError) as error:
         print(str(error), file=sys.stderr)
         return error.exit_code
     except (UsageError, SecretKeyError, StoredCredentialsUnreadable) as error:
@@ -77,6 +110,146 @@ def command_invoices(args: argparse.Namespace) -> int:
     sys.stdout.write(render(result.rows))
     for line in import_summary(result):
         print(line, file=sys.stderr)
+    return 0
+
+
+def command_submit(args: argparse.Namespace) -> int:
+    """Import, select, re-check, then send (or, with --dry-run, preview) one case per invoice."""
+    settings = Settings.load()
+    connection = open_connection(args)
+    target: DebituraTarget | None = None
+    try:
+        target = resolve_debitura(settings)
+        database = open_database(settings.app_data_dir)
+        ledger = SubmissionLedger(database)
+        account = kashflow_account(connection)
+        policy = Policy(
+            as_of=args.as_of or london_today(),
+            home_currency=connection.company.home_currency or "GBP",
+        )
+        print(f"KashFlow: {connection.display_name} → {target.label}", file=sys.stderr)
+        progress = ProgressLine(sys.stderr)
+        result = import_open_invoices(
+            connection.client,
+            policy=policy,
+            submitted_invoices=ledger.submitted_invoice_numbers(account, target.key),
+            on_progress=lambda p: progress.show(p.describe()),
+        )
+        progress.done()
+        selected, not_open = _selected_rows(result.rows, args)
+        for number in not_open:
+            _print_line(number, "failed", "Not an open invoice in KashFlow: nothing to send.")
+        recheck = recheck_selection(connection.client, selected, policy)
+        for number, reason in recheck.dropped:
+            _print_line(number, "dropped", reason)
+        for number, change in recheck.updated:
+            _print_line(number, "updated", change)
+        if args.dry_run:
+            _dry_run(recheck.kept, target=target, ledger=ledger, account=account)
+            print("Dry run: nothing was sent to Debitura, nothing recorded.", file=sys.stderr)
+            return 0
+        try:
+            report = submit_cases(
+                recheck.kept,
+                target=target,
+                ledger=ledger,
+                account=account,
+                connection_id=connection.saved.id if connection.saved else None,
+                on_result=_print_outcome,
+                retry_failed=args.retry_failed,
+            )
+        except KeyboardInterrupt:
+            print(
+                "Interrupted. Cases whose answer had not arrived are looked up at Debitura "
+                "before anything is sent again: run the same command to finish.",
+                file=sys.stderr,
+            )
+            return EXIT_INTERRUPTED
+        AuditLog(database).record(
+            "cases_submitted",
+            connection_id=connection.saved.id if connection.saved else None,
+            detail=f"{target.key}: {report.summary()}",
+        )
+    finally:
+        connection.client.logout()
+        if target is not None:
+            target.client.close()
+    extra = [f"{len(recheck.dropped)} dropped"] if recheck.dropped else []
+    extra += [f"{len(not_open)} not open"] if not_open else []
+    print("Summary: " + ", ".join([report.summary(), *extra]) + ".")
+    return _submit_exit_code(report, not_open)
+
+
+def _selected_rows(
+    rows: tuple[ReviewRow, ...], args: argparse.Namespace
+) -> tuple[list[ReviewRow], list[str]]:
+    """The rows the command names, and the named numbers that are not open invoices."""
+    if args.all_eligible:
+        # Already-sent rows stay in, so the run reports them ("already sent") instead of
+        # silently leaving them out.
+        return [row for row in rows if _sendable_or_sent(row)], []
+    by_number = {row.invoice_number: row for row in rows}
+    wanted = list(dict.fromkeys(number.strip() for number in args.invoice if number.strip()))
+    return (
+        [by_number[number] for number in wanted if number in by_number],
+        [number for number in wanted if number not in by_number],
+    )
+
+
+def _sendable_or_sent(row: ReviewRow) -> bool:
+    return all(p.code == ALREADY_SUBMITTED for p in row.problems if p.severity == ERROR)
+
+
+def _dry_run(
+    rows: tuple[ReviewRow, ...], *, target: DebituraTarget, ledger: SubmissionLedger, account: str
+) -> None:
+    """Each row's fate without sending: already sent, blocked, or Debitura's preview and the
+    exact body that would be sent."""
+    to_preview = []
+    for row in rows:
+        existing = ledger.get(account, target.key, row.invoice_number)
+        errors = [p for p in row.problems if p.severity == ERROR]
+        if existing is not None and existing.state == LEDGER_CREATED:
+            _print_line(row.invoice_number, STATUS_LABELS[ALREADY_SENT], existing.case_reference)
+        elif errors:
+            _print_line(row.invoice_number, "blocked", _problems_text(errors))
+        else:
+            to_preview.append(row)
+    previews = preview_cases(to_preview, target)
+    for row in to_preview:
+        preview = previews[row.invoice_number]
+        verdict = "would send" if preview.can_submit else "would fail"
+        detail = preview.error or preview.message
+        for signature in preview.signatures:
+            detail += f" [{signature.what} {signature.url}]".rstrip()
+        existing = ledger.get(account, target.key, row.invoice_number)
+        if existing is not None and existing.state == LEDGER_SENDING:
+            detail += " (an earlier send was not confirmed: it is looked up before sending)"
+        _print_line(row.invoice_number, verdict, detail)
+        payload = case_payload(row, test_mode=target.test_mode, tag=target.tag)
+        print("  " + dumps(payload), flush=True)
+
+
+def _problems_text(problems: list[Problem]) -> str:
+    return "; ".join(f"{p.code}: {p.message}" for p in problems)
+
+
+def _print_outcome(outcome: SubmissionOutcome) -> None:
+    parts = [outcome.case_reference]
+    if outcome.status not in (CREATED, ALREADY_SENT) or not outcome.case_reference:
+        parts.append(outcome.message)
+    _print_line(outcome.invoice_number, outcome.label, "  ".join(p for p in parts if p))
+
+
+def _print_line(number: str, label: str, detail: str) -> None:
+    print(f"{number}  {label}  {detail}".rstrip(), flush=True)
+
+
+def _submit_exit_code(report: SubmitReport, not_open: list[str]) -> int:
+    if report.unconfirmed:
+        return EXIT_CASES_UNCONFIRMED
+    if not_open or not report.all_sent:
+        return EXIT_CASES_NOT_SENT
     return 0
 
 
@@ -166,6 +339,40 @@ def _parser() -> argparse.ArgumentParser:
     )
     invoices_parser.add_argument("--format", choices=("json", "csv", "table"), default="json")
     invoices_parser.set_defaults(command=command_invoices)
+
+    submit_parser = commands.add_parser(
+        "submit",
+        help="send open invoices to Debitura as collection cases (each at most once)",
+        description="Import the open invoices, re-check the chosen ones in KashFlow, then send "
+        "each as one Debitura case. Invoices already sent are reported, never sent again. "
+        "Without DEBITURA_API_KEY the cases go to the built-in Debitura sandbox.",
+    )
+    which = submit_parser.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--invoice", nargs="+", action="extend", metavar="N", help="these invoice numbers"
+    )
+    which.add_argument(
+        "--all-eligible", action="store_true", help="every open invoice without blocking problems"
+    )
+    submit_parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show Debitura's preview and the exact request bodies; send and record nothing",
+    )
+    submit_parser.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="send again invoices Debitura refused before even if nothing changed (for example "
+        "after signing the agreement it asked for)",
+    )
+    submit_parser.add_argument("--connection", metavar="NAME", help="a saved connection's name")
+    submit_parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="judge due dates against this day (default: today in London)",
+    )
+    submit_parser.set_defaults(command=command_submit)
 
     sandbox_parser = commands.add_parser("sandbox", help="run the sandbox servers on 127.0.0.1")
     sandbox_parser.add_argument("--port", type=int, default=0, help="0 picks a free port")

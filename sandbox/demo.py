@@ -1,10 +1,15 @@
-"""The demo company's sandbox servers: started once per process, on free loopback ports."""
+"""The demo sandbox servers: started once per process, on free loopback ports.
+
+The KashFlow sandbox is the demo company; the Debitura sandbox receives the cases whenever no
+``DEBITURA_API_KEY`` is set (its cases live in this process's memory only).
+"""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
 
+from sandbox.debitura_server import SANDBOX_API_KEY, DebituraSandbox
 from sandbox.kashflow_server import (
     DEMO_MEMORABLE_WORD,
     DEMO_PASSWORD,
@@ -12,16 +17,32 @@ from sandbox.kashflow_server import (
     KashFlowSandbox,
 )
 
-__all__ = ["DEMO_MEMORABLE_WORD", "DEMO_PASSWORD", "DEMO_USERNAME", "DemoServers", "demo_servers"]
+__all__ = [
+    "DEMO_MEMORABLE_WORD",
+    "DEMO_PASSWORD",
+    "DEMO_USERNAME",
+    "SANDBOX_API_KEY",
+    "DemoServers",
+    "demo_servers",
+]
 
 
 @dataclass(frozen=True)
 class DemoServers:
     kashflow: KashFlowSandbox
+    debitura: DebituraSandbox
 
     @property
     def kashflow_url(self) -> str:
         return self.kashflow.url
+
+    @property
+    def debitura_url(self) -> str:
+        return self.debitura.url
+
+    @property
+    def debitura_api_key(self) -> str:
+        return SANDBOX_API_KEY
 
 
 _lock = threading.Lock()
@@ -33,5 +54,11 @@ def demo_servers() -> DemoServers:
     global _servers
     with _lock:
         if _servers is None:
-            _servers = DemoServers(kashflow=KashFlowSandbox().start())
+            kashflow = KashFlowSandbox().start()
+            try:
+                debitura = DebituraSandbox().start()
+            except BaseException:
+                kashflow.stop()
+                raise
+            _servers = DemoServers(kashflow=kashflow, debitura=debitura)
         return _servers

@@ -305,6 +305,35 @@ class KashFlowSandbox(JsonHTTPServer):
             snapshot["active_sessions"] = len(self._sessions)
         return snapshot
 
+    # --- test hook ----------------------------------------------------------------------------
+
+    def set_invoice(self, number: int | str, **fields: Any) -> None:
+        """Change one invoice as KashFlow would show it from now on, in its list row and its
+        single record: ``set_invoice(1042, Status="Paid", DueAmount=Decimal("0.00"))``.
+
+        Keys are KashFlow's JSON names; ``Status`` and ``DueAmount`` also update what the
+        status filter and sorting read.
+        """
+        invoice = self.dataset.invoice(number)
+        if invoice is None:
+            raise KeyError(f"no invoice {number}")
+        changed = replace(
+            invoice,
+            status=fields.get("Status", invoice.status),
+            due_amount=fields.get("DueAmount", invoice.due_amount),
+            summary={**invoice.summary, **fields},
+            detail={**invoice.detail, **fields},
+        )
+        with self._lock:
+            dataset = self.dataset
+            dataset._invoices_by_number[changed.number] = changed
+            dataset.invoices = tuple(
+                changed if item.number == changed.number else item for item in dataset.invoices
+            )
+            self._invoice_rows[changed.number] = RawJSON(json_dumps(changed.summary))
+            self._detail_cache.pop(("invoice", str(changed.number)), None)
+            self._list_cache.clear()
+
     # --- login --------------------------------------------------------------------------------
 
     def _login_password(self, request: Request) -> Response:

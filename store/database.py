@@ -6,6 +6,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from store.ledger import ensure_ledger_schema
+
 DATABASE_FILE = "app.db"
 
 
@@ -48,3 +50,4 @@ def _ensure_schema(database: Database) -> None:
         not_null={"at", "event"},
         if_not_exists=True,
     )
+    ensure_ledger_schema(database)

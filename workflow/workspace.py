@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store import AuditLog, ConnectionStore, load_fernet, open_database
+from store import AuditLog, ConnectionStore, SubmissionLedger, load_fernet, open_database
 from workflow.settings import Settings
 
 
@@ -13,9 +13,15 @@ class Workspace:
     settings: Settings
     connections: ConnectionStore
     audit: AuditLog
+    ledger: SubmissionLedger
 
     @classmethod
     def open(cls, settings: Settings) -> Workspace:
         database = open_database(settings.app_data_dir)
         fernet = load_fernet(settings.app_data_dir, settings.app_secret_key)
-        return cls(settings, ConnectionStore(database, fernet), AuditLog(database))
+        return cls(
+            settings,
+            ConnectionStore(database, fernet),
+            AuditLog(database),
+            SubmissionLedger(database),
+        )

@@ -1,0 +1,159 @@
+"""Benchmark: submit 1,000 cases to the Debitura sandbox at 50 ms latency per request.
+
+Run from the project root: ``python -m bench.bench_submit [--cases N --latency-ms L
+--concurrency C [C ...] --skip-sequential]``.
+
+The sandbox runs in a child process (so its work does not share this process's interpreter
+lock). Each run submits its own invoice numbers with its own ledger file, exactly as the app
+does: a ledger row committed before every request, the answer committed after it. Measured in
+the same run:
+
+- ``submit_cases`` with each pool size asked for (the app's default is
+  ``workflow.submit.DEFAULT_SUBMIT_CONCURRENCY``);
+- the same with one worker (strictly sequential) as the baseline;
+- the floor: latency × round trips (cases ÷ workers, rounded up).
+
+Prints wall time, requests, cases per second, the ratio to the floor and the speed-up over
+the sequential run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import multiprocessing
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from debitura import DebituraClient
+from mapping import Debtor, ReviewRow
+from store import SubmissionLedger, open_database
+from workflow.debitura_target import DebituraTarget
+from workflow.submit import CREATED, DEFAULT_SUBMIT_CONCURRENCY, submit_cases
+
+
+@dataclass(frozen=True)
+class Run:
+    label: str
+    concurrency: int
+    seconds: float
+    requests: int
+    created: int
+
+
+def serve_sandbox(latency_ms: int, urls, stop) -> None:
+    """Child process: the Debitura sandbox with latency on every request, until told to stop."""
+    from sandbox.debitura_server import DebituraFaults, DebituraSandbox, DebituraSandboxConfig
+
+    config = DebituraSandboxConfig(minimum_usd=Decimal(0))
+    with DebituraSandbox(config, DebituraFaults(latency_ms=latency_ms)) as server:
+        urls.put(server.url)
+        stop.wait()
+
+
+def synthetic_rows(count: int, prefix: str) -> list[ReviewRow]:
+    """Eligible review rows, as an import would give them (one debtor per ten invoices)."""
+    today = date.today()
+    rows = []
+    for index in range(count):
+        issued = today - timedelta(days=60 + index % 300)
+        amount = Decimal(150 + (index * 37) % 9000).quantize(Decimal("0.01"))
+        debtor = Debtor(
+            "Company",
+            f"Customer {index // 10:04d} Ltd",
+            email=f"accounts{index // 10}@customer.example",
+            phone="+441132496000",
+            address=f"{index % 90 + 1} High Street",
+            postcode="LS1 4AB",
+            city="Leeds",
+            country="GB",
+        )
+        rows.append(
+            ReviewRow(
+                f"{prefix}{index + 1:05d}",
+                f"C{index // 10:04d}",
+                "Overdue",
+                issued,
+                issued + timedelta(days=30),
+                "GBP",
+                amount,
+                amount,
+                30,
+                debtor,
+                (),
+            )  # fmt: skip
+        )
+    return rows
+
+
+def timed_submit(url: str, cases: int, concurrency: int, label: str, data_dir: Path) -> Run:
+    from sandbox.debitura_server import SANDBOX_API_KEY
+
+    client = DebituraClient(SANDBOX_API_KEY, base_url=url)
+    target = DebituraTarget(client, url, True, False, "bench")
+    ledger = SubmissionLedger(open_database(data_dir / f"run-{concurrency}"))
+    rows = synthetic_rows(cases, prefix=f"B{concurrency}-")
+    started = time.perf_counter()
+    report = submit_cases(
+        rows, target=target, ledger=ledger, account="bench", concurrency=concurrency
+    )
+    seconds = time.perf_counter() - started
+    client.close()
+    return Run(label, concurrency, seconds, client.requests_sent, report.counts[CREATED])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000)
+    parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        nargs="+",
+        default=sorted({DEFAULT_SUBMIT_CONCURRENCY, 8}),
+        help="pool sizes to measure",
+    )
+    parser.add_argument("--skip-sequential", action="store_true", help="no baseline (faster)")
+    args = parser.parse_args()
+
+    urls, stop = multiprocessing.Queue(), multiprocessing.Event()
+    child = multiprocessing.Process(
+        target=serve_sandbox, args=(args.latency_ms, urls, stop), daemon=True
+    )
+    child.start()
+    runs: list[Run] = []
+    try:
+        url = urls.get(timeout=60)
+        with tempfile.TemporaryDirectory() as folder:
+            for size in args.concurrency:
+                label = f"pool of {size}" + (
+                    " (default)" if size == DEFAULT_SUBMIT_CONCURRENCY else ""
+                )
+                runs.append(timed_submit(url, args.cases, size, label, Path(folder)))
+            if not args.skip_sequential:
+                runs.append(timed_submit(url, args.cases, 1, "sequential (baseline)", Path(folder)))
+    finally:
+        stop.set()
+        child.join(timeout=10)
+
+    print(f"Submit of {args.cases} cases, {args.latency_ms} ms latency per request")
+    print(f"{'run':<24}{'seconds':>9}{'requests':>10}{'created':>9}{'cases/s':>9}{'× floor':>9}")
+    for run in runs:
+        floor = math.ceil(args.cases / run.concurrency) * args.latency_ms / 1000
+        print(
+            f"{run.label:<24}{run.seconds:>9.2f}{run.requests:>10}{run.created:>9}"
+            f"{run.created / run.seconds:>9.1f}{run.seconds / floor:>9.2f}"
+        )
+    baseline = next((run for run in runs if run.concurrency == 1), None)
+    if baseline is not None:
+        for run in runs:
+            if run is not baseline:
+                print(f"{run.label}: {baseline.seconds / run.seconds:.1f}× faster than sequential")
+
+
+if __name__ == "__main__":
+    main()

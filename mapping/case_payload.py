@@ -1,0 +1,222 @@
+"""A review row as Debitura wants it: the ``POST /cases`` body, or a bulk-import CSV row.
+
+Pure functions, no I/O. The create body carries only fields of Debitura's
+``CreateCollectionCaseRequestApiViewModel`` (the schema forbids any other) and leaves out
+optional fields that are empty, so Debitura never stores an empty string where it would
+otherwise know nothing. Money stays ``Decimal`` with exactly the currency's decimals; the
+Debitura client writes it to JSON without passing through float.
+
+``payload_fingerprint`` names a body by its content, so the submission ledger can tell
+"the same request again" (reuse the idempotency key) from "a changed request" (a new key).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from mapping.country import country_display_name
+from mapping.money import format_money, round_money
+from mapping.rows import ReviewRow
+
+# The bulk-import columns of Debitura's CSV import page, required ones first.
+BULK_CSV_COLUMNS: tuple[str, ...] = (
+    "InvoiceNumber", "DebtorName", "Address", "PostalCode", "City", "Country", "InvoiceDate",
+    "PrincipalAmount", "CurrencyCode", "State", "Email", "PhoneNumber", "DueDate",
+    "DebtorContactPerson",
+)  # fmt: skip
+DEFAULT_TEST_TAG = "kashflow-dashboard"
+MAX_TAG_LENGTH = 100  # Debitura's limit for ``tag``
+
+
+class PayloadError(ValueError):
+    """The row lacks what every case needs (an amount and a currency): it cannot be sent."""
+
+
+def case_payload(row: ReviewRow, *, test_mode: bool = False, tag: str = "") -> dict[str, Any]:
+    """The exact ``POST /cases`` body for one review row (one invoice = one case).
+
+    ``test_mode`` adds ``isTest`` and the ``tag`` that groups the test cases (Debitura stores
+    them flagged as test data). Dates go as date-times at midnight UTC (the schema's
+    ``date-time`` format). Raises ``PayloadError`` when there is no amount or currency.
+
+    >>> from mapping.debtor import Debtor
+    >>> row = ReviewRow("1042", "ACME01", "OverduePartPaid", date(2026, 9, 1),
+    ...     date(2026, 10, 1), "GBP", Decimal("1200.00"), Decimal("805.00"), 51,
+    ...     Debtor("Company", "Acme Ltd", address="1 High St", postcode="LS1 4AB",
+    ...            city="Leeds", country="GB"), ())
+    >>> body = case_payload(row)
+    >>> body["amountToRecover"], body["date"], body["creditorReference"]
+    (Decimal('805.00'), '2026-09-01T00:00:00Z', '1042')
+    >>> body["claimDescription"]
+    'KashFlow invoice 1042 issued 2026-09-01, due 2026-10-01; GBP 805.00 outstanding of 1,200.00.'
+    >>> sorted(body["debtor"])
+    ['address', 'city', 'countryAlpha2', 'name', 'type', 'zipCode']
+    """
+    amount = round_money(row.amount_to_recover, row.currency)
+    if amount is None or not row.currency:
+        raise PayloadError(f"Invoice {row.invoice_number} has no amount to recover or no currency.")
+    payload: dict[str, Any] = {
+        "currencyCode": row.currency.upper(),
+        "amountToRecover": amount,
+    }
+    if row.issued_date is not None:
+        payload["date"] = _date_time(row.issued_date)
+    if row.due_date is not None:
+        payload["dueDate"] = _date_time(row.due_date)
+    payload["creditorReference"] = row.invoice_number
+    payload["claimDescription"] = claim_description(row)
+    payload["debtor"] = debtor_payload(row)
+    if test_mode:
+        payload["isTest"] = True
+        payload["tag"] = (tag.strip() or DEFAULT_TEST_TAG)[:MAX_TAG_LENGTH]
+    return payload
+
+
+def debtor_payload(row: ReviewRow) -> dict[str, str]:
+    """Debitura's ``DebtorDto`` for the row's debtor; empty optional fields left out.
+
+    ``stateAlpha2`` goes only with a US debtor (Debitura needs it there and nowhere else).
+
+    >>> from mapping.debtor import Debtor
+    >>> row = ReviewRow("7", "", "Overdue", None, None, "USD", None, Decimal("250.00"), 0,
+    ...     Debtor("Private", "Jane Roe", email="jane@example.com", address="1 Main St",
+    ...            postcode="94105", city="San Francisco", country="US", state="CA"), ())
+    >>> debtor_payload(row)  # doctest: +NORMALIZE_WHITESPACE
+    {'type': 'Private', 'name': 'Jane Roe', 'address': '1 Main St', 'zipCode': '94105',
+     'city': 'San Francisco', 'countryAlpha2': 'US', 'stateAlpha2': 'CA',
+     'email': 'jane@example.com'}
+    """
+    debtor = row.debtor
+    country = debtor.country.strip().upper()
+    fields = {
+        "type": debtor.type,
+        "name": debtor.name.strip(),
+        "address": debtor.address.strip(),
+        "zipCode": debtor.postcode.strip(),
+        "city": debtor.city.strip(),
+        "countryAlpha2": country,
+        "stateAlpha2": debtor.state.strip().upper() if country == "US" else "",
+        "email": debtor.email.strip(),
+        "phone": debtor.phone.strip(),
+    }
+    return {name: value for name, value in fields.items() if value}
+
+
+def claim_description(row: ReviewRow) -> str:
+    """One factual sentence about the claim, for Debitura's ``claimDescription``.
+
+    >>> from mapping.debtor import Debtor
+    >>> row = ReviewRow("88", "", "Overdue", date(2026, 8, 3), date(2026, 9, 2), "JPY",
+    ...     Decimal("150000"), Decimal("150000"), 80, Debtor("Company", "K.K."), ())
+    >>> claim_description(row)
+    'KashFlow invoice 88 issued 2026-08-03, due 2026-09-02; JPY 150,000 outstanding.'
+    """
+    dates = []
+    if row.issued_date is not None:
+        dates.append(f"issued {row.issued_date.isoformat()}")
+    if row.due_date is not None:
+        dates.append(f"due {row.due_date.isoformat()}")
+    text = f"KashFlow invoice {row.invoice_number}"
+    if dates:
+        text += " " + ", ".join(dates)
+    outstanding = _grouped(row.amount_to_recover, row.currency)
+    if outstanding is not None:
+        text += f"; {row.currency} {outstanding} outstanding"
+        gross = _grouped(row.gross_amount, row.currency)
+        if gross is not None and row.gross_amount != row.amount_to_recover:
+            text += f" of {gross}"
+    return text + "."
+
+
+def payload_fingerprint(payload: Mapping[str, Any]) -> str:
+    """SHA-256 of the body as canonical JSON (sorted keys, exact decimals): equal bodies,
+    equal fingerprints, whatever the key order.
+
+    >>> a = payload_fingerprint({"amountToRecover": Decimal("805.00"), "currencyCode": "GBP"})
+    >>> a == payload_fingerprint({"currencyCode": "GBP", "amountToRecover": Decimal("805.00")})
+    True
+    >>> a == payload_fingerprint({"currencyCode": "GBP", "amountToRecover": Decimal("805.0")})
+    False
+    >>> len(a)
+    64
+    """
+    text = json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_canonical
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical(value: Any) -> str:
+    # Decimals keep their scale ("805.00" and "805.0" are different requests on the wire).
+    if isinstance(value, Decimal):
+        return f"decimal:{value:f}"
+    if isinstance(value, date):
+        return f"date:{value.isoformat()}"
+    raise TypeError(f"{type(value).__name__} is not part of a case payload")
+
+
+def bulk_csv_row(row: ReviewRow) -> dict[str, str]:
+    """The row in the columns of Debitura's bulk CSV import (``BULK_CSV_COLUMNS``).
+
+    ``Country`` is the English country name (the import matches names, not codes);
+    ``PrincipalAmount`` is digits and a decimal point only; dates are ``YYYY-MM-DD``.
+
+    >>> from mapping.debtor import Debtor
+    >>> row = ReviewRow("1042", "ACME01", "Overdue", date(2026, 9, 1), date(2026, 10, 1),
+    ...     "GBP", Decimal("1200.00"), Decimal("1200.00"), 51,
+    ...     Debtor("Company", "Acme Ltd", address="1 High St", postcode="LS1 4AB",
+    ...            city="Leeds", country="GB"), ())
+    >>> record = bulk_csv_row(row)
+    >>> record["Country"], record["PrincipalAmount"], record["InvoiceDate"]
+    ('United Kingdom', '1200.00', '2026-09-01')
+    """
+    debtor = row.debtor
+    country = debtor.country.strip().upper()
+    return {
+        "InvoiceNumber": row.invoice_number,
+        "DebtorName": debtor.name.strip(),
+        "Address": debtor.address.strip(),
+        "PostalCode": debtor.postcode.strip(),
+        "City": debtor.city.strip(),
+        "Country": country_display_name(country) if country else "",
+        "InvoiceDate": row.issued_date.isoformat() if row.issued_date else "",
+        "PrincipalAmount": format_money(row.amount_to_recover, row.currency) or "",
+        "CurrencyCode": row.currency.upper(),
+        "State": debtor.state.strip(),
+        "Email": debtor.email.strip(),
+        "PhoneNumber": debtor.phone.strip(),
+        "DueDate": row.due_date.isoformat() if row.due_date else "",
+        # KashFlow gives the contact per customer, not per review row: left for the user.
+        "DebtorContactPerson": "",
+    }
+
+
+def bulk_csv(rows: Iterable[ReviewRow]) -> str:
+    """A CSV file for Debitura's bulk import: the header, then one line per row.
+
+    >>> bulk_csv([]).splitlines()[0].split(",")[:3]
+    ['InvoiceNumber', 'DebtorName', 'Address']
+    """
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(BULK_CSV_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(bulk_csv_row(row))
+    return out.getvalue()
+
+
+def _date_time(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _grouped(amount: Decimal | None, currency: str) -> str | None:
+    """The amount with the currency's decimals and thousands separators: ``1,200.00``."""
+    rounded = round_money(amount, currency)
+    return None if rounded is None else f"{rounded:,f}"

@@ -1,0 +1,340 @@
+"""The submission ledger: which invoice became which Debitura case, exactly once.
+
+One row per (KashFlow company, Debitura target, invoice number). The row is written *before*
+the request leaves (state ``sending``) and updated when the answer arrives, each change
+committed at once, so a crash, a stopped page or a dropped connection between the two leaves
+``sending`` behind: "the case may exist". The next submission of that invoice looks the case
+up by its creditor reference before sending anything.
+
+States and transitions::
+
+    (none) ──begin──► sending ──mark_created──► created      (final: never sent again)
+                         │  ▲
+                         │  └─mark_unknown (outcome unknown: stays sending, error noted)
+                         └──mark_failed──► failed ──begin──► sending   (an explicit resend)
+
+``begin`` on a ``sending`` row (the earlier outcome unknown) keeps its idempotency key when the
+request body is unchanged, so Debitura replays its first answer instead of creating a second
+case; any other ``begin`` gets a fresh key (a changed body under an old key would be refused
+as an ``IdempotencyConflict``, and a failed answer stored under it would be replayed).
+
+The ledger holds invoice *numbers* and Debitura's identifiers only: no amounts, no debtor
+details (those live in KashFlow and Debitura). A ``SubmissionLedger`` must be used on the
+thread that opened its database (sqlite3 connections stay on their thread).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+SENDING = "sending"
+CREATED = "created"
+FAILED = "failed"
+STATES = (SENDING, CREATED, FAILED)
+TABLE = "submissions"
+
+
+class LedgerError(Exception):
+    """A state change the ledger does not allow (for example sending a created case again)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """One ledger row."""
+
+    id: int
+    kashflow_account: str
+    debitura_target: str
+    invoice_number: str
+    creditor_reference: str
+    idempotency_key: str
+    payload_fingerprint: str
+    state: str
+    connection_id: int | None = None
+    case_id: str = ""
+    case_reference: str = ""
+    lifecycle: str = ""
+    error_kind: str = ""
+    error_message: str = ""
+    test_mode: bool = False
+    attempts: int = 0
+    created_at: str = ""
+    updated_at: str = ""
+    sent_at: str = ""
+    connection_name: str = ""  # the saved connection's name, when ``list`` joined it
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """A request went out and no answer was recorded: the case may exist at Debitura."""
+        return self.state == SENDING
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Submission:
+        return cls(
+            id=row["id"],
+            kashflow_account=row["kashflow_account"],
+            debitura_target=row["debitura_target"],
+            invoice_number=row["invoice_number"],
+            creditor_reference=row["creditor_reference"] or "",
+            idempotency_key=row["idempotency_key"],
+            payload_fingerprint=row["payload_fingerprint"] or "",
+            state=row["state"],
+            connection_id=row["connection_id"],
+            case_id=row["case_id"] or "",
+            case_reference=row["case_reference"] or "",
+            lifecycle=row["lifecycle"] or "",
+            error_kind=row["error_kind"] or "",
+            error_message=row["error_message"] or "",
+            test_mode=bool(row["test_mode"]),
+            attempts=row["attempts"] or 0,
+            created_at=row["created_at"] or "",
+            updated_at=row["updated_at"] or "",
+            sent_at=row["sent_at"] or "",
+            connection_name=row.get("connection_name") or "",
+        )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class SubmissionLedger:
+    """Reads and state changes of the ``submissions`` table; every change commits at once."""
+
+    def __init__(self, database: Database, *, clock: Callable[[], str] = _now) -> None:
+        self._database = database
+        self._conn: sqlite3.Connection = database.conn
+        self._clock = clock
+
+    # --- reads --------------------------------------------------------------------------------
+
+    def get(self, account: str, target: str, invoice_number: str) -> Submission | None:
+        rows = self._select(
+            "s.kashflow_account = ? and s.debitura_target = ? and s.invoice_number = ?",
+            [account, target, str(invoice_number)],
+        )
+        return rows[0] if rows else None
+
+    def by_id(self, submission_id: int) -> Submission:
+        rows = self._select("s.id = ?", [submission_id])
+        if not rows:
+            raise LedgerError(f"No submission with id {submission_id}.")
+        return rows[0]
+
+    def submitted_invoice_numbers(self, account: str, target: str) -> set[str]:
+        """Invoice numbers that are cases at ``target`` (state ``created``)."""
+        cursor = self._conn.execute(
+            f"select invoice_number from {TABLE} where kashflow_account = ? "
+            "and debitura_target = ? and state = ?",
+            [account, target, CREATED],
+        )
+        return {number for (number,) in cursor.fetchall()}
+
+    def unresolved(self, account: str, target: str) -> list[Submission]:
+        """Submissions whose outcome is unknown (state ``sending``): check before resending."""
+        return self._select(
+            "s.kashflow_account = ? and s.debitura_target = ? and s.state = ?",
+            [account, target, SENDING],
+        )
+
+    def list(self, account: str | None = None, target: str | None = None) -> list[Submission]:
+        """Every submission (optionally of one company and/or target), newest first."""
+        clauses, params = [], []
+        if account is not None:
+            clauses.append("s.kashflow_account = ?")
+            params.append(account)
+        if target is not None:
+            clauses.append("s.debitura_target = ?")
+            params.append(target)
+        return self._select(" and ".join(clauses) or "1 = 1", params, newest_first=True)
+
+    # --- state changes --------------------------------------------------------------------------
+
+    def begin(
+        self,
+        *,
+        account: str,
+        target: str,
+        invoice_number: str,
+        creditor_reference: str,
+        payload_fingerprint: str,
+        connection_id: int | None = None,
+        test_mode: bool = False,
+    ) -> Submission:
+        """Record that a ``POST /cases`` is about to go (state ``sending``), committed.
+
+        Returns the submission with the idempotency key to send. Raises ``LedgerError`` when
+        the invoice is already a case at this target.
+        """
+        number = str(invoice_number)
+        for _ in range(3):  # another process may insert the same row between read and write
+            existing = self.get(account, target, number)
+            now = self._clock()
+            if existing is None:
+                try:
+                    with self._conn:
+                        cursor = self._conn.execute(
+                            f"insert into {TABLE} (kashflow_account, debitura_target, "
+                            "connection_id, invoice_number, creditor_reference, idempotency_key, "
+                            "payload_fingerprint, state, test_mode, attempts, created_at, "
+                            "updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                            [account, target, connection_id, number, creditor_reference,
+                             _new_key(), payload_fingerprint, SENDING, int(test_mode), now,
+                             now],
+                        )  # fmt: skip
+                    return self.by_id(cursor.lastrowid)
+                except sqlite3.IntegrityError:
+                    continue
+            if existing.state == CREATED:
+                reference = existing.case_reference or existing.case_id
+                raise LedgerError(
+                    f"Invoice {number} is already case {reference} at Debitura; it is never "
+                    "sent twice."
+                )
+            keep_key = (
+                existing.state == SENDING
+                and existing.payload_fingerprint == payload_fingerprint
+                and existing.creditor_reference == creditor_reference
+            )
+            key = existing.idempotency_key if keep_key else _new_key()
+            with self._conn:
+                cursor = self._conn.execute(
+                    f"update {TABLE} set state = ?, idempotency_key = ?, payload_fingerprint = ?, "
+                    "creditor_reference = ?, connection_id = coalesce(?, connection_id), "
+                    "test_mode = ?, attempts = attempts + 1, error_kind = null, "
+                    "error_message = null, updated_at = ? where id = ? and state = ?",
+                    [SENDING, key, payload_fingerprint, creditor_reference, connection_id,
+                     int(test_mode), now, existing.id, existing.state],
+                )  # fmt: skip
+            if cursor.rowcount == 1:
+                return self.by_id(existing.id)
+        raise LedgerError(f"Invoice {number} is being changed by another submission; try again.")
+
+    def mark_created(
+        self,
+        submission: Submission | int,
+        *,
+        case_id: str,
+        case_reference: str = "",
+        lifecycle: str = "",
+    ) -> Submission:
+        """The case exists at Debitura (created now, or found there): final."""
+        now = self._clock()
+        return self._transition(
+            submission,
+            (SENDING, FAILED),
+            "state = ?, case_id = ?, case_reference = ?, lifecycle = ?, error_kind = null, "
+            "error_message = null, updated_at = ?, sent_at = ?",
+            [CREATED, case_id, case_reference, lifecycle, now, now],
+        )
+
+    def mark_failed(
+        self, submission: Submission | int, *, error_kind: str, error_message: str
+    ) -> Submission:
+        """Debitura refused the case (nothing was created); only an explicit resend retries."""
+        return self._transition(
+            submission,
+            (SENDING,),
+            "state = ?, error_kind = ?, error_message = ?, updated_at = ?",
+            [FAILED, error_kind, error_message, self._clock()],
+        )
+
+    def mark_unknown(
+        self, submission: Submission | int, *, error_kind: str, error_message: str
+    ) -> Submission:
+        """No answer: the case may or may not exist. Stays ``sending`` with the error noted."""
+        return self._transition(
+            submission,
+            (SENDING,),
+            "error_kind = ?, error_message = ?, updated_at = ?",
+            [error_kind, error_message, self._clock()],
+        )
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _transition(
+        self,
+        submission: Submission | int,
+        allowed_from: tuple[str, ...],
+        assignments: str,
+        params: list[Any],
+    ) -> Submission:
+        submission_id = submission.id if isinstance(submission, Submission) else submission
+        marks = ", ".join("?" * len(allowed_from))
+        with self._conn:
+            cursor = self._conn.execute(
+                f"update {TABLE} set {assignments} where id = ? and state in ({marks})",
+                [*params, submission_id, *allowed_from],
+            )
+        current = self.by_id(submission_id)
+        if cursor.rowcount != 1:
+            raise LedgerError(
+                f"Submission of invoice {current.invoice_number} is {current.state}; "
+                f"expected {' or '.join(allowed_from)}."
+            )
+        return current
+
+    def _select(
+        self, where: str, params: list[Any], *, newest_first: bool = False
+    ) -> list[Submission]:
+        order = "s.updated_at desc, s.id desc" if newest_first else "s.id"
+        has_connections = "connections" in self._database.table_names()
+        name = "c.name" if has_connections else "null"
+        join = "left join connections c on c.id = s.connection_id" if has_connections else ""
+        cursor = self._conn.execute(
+            f"select s.*, {name} as connection_name from {TABLE} s {join} "
+            f"where {where} order by {order}",
+            params,
+        )
+        columns = [description[0] for description in cursor.description]
+        return [Submission.from_row(dict(zip(columns, row, strict=True))) for row in cursor]
+
+
+def _new_key() -> str:
+    return str(uuid.uuid4())
+
+
+def ensure_ledger_schema(database: Database) -> None:
+    """The ``submissions`` table and its indexes (called by ``store.database``)."""
+    database[TABLE].create(
+        {
+            "id": int,
+            "kashflow_account": str,  # which KashFlow company (see workflow.submit)
+            "debitura_target": str,  # "sandbox" or the Debitura base URL
+            "connection_id": int,
+            "invoice_number": str,
+            "creditor_reference": str,
+            "idempotency_key": str,
+            "payload_fingerprint": str,
+            "state": str,  # sending | created | failed
+            "case_id": str,
+            "case_reference": str,
+            "lifecycle": str,
+            "error_kind": str,
+            "error_message": str,
+            "test_mode": int,
+            "attempts": int,
+            "created_at": str,
+            "updated_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        not_null={
+            "kashflow_account", "debitura_target", "invoice_number", "idempotency_key", "state",
+        },
+        defaults={"test_mode": 0, "attempts": 0},
+        if_not_exists=True,
+    )  # fmt: skip
+    database[TABLE].create_index(
+        ["kashflow_account", "debitura_target", "invoice_number"],
+        unique=True,
+        if_not_exists=True,
+    )
+    database[TABLE].create_index(["debitura_target", "state"], if_not_exists=True)

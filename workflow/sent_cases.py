@@ -1,0 +1,175 @@
+"""Sent cases: the ledger's submissions joined with what Debitura says about each case now.
+
+The ledger knows which invoice became which case; Debitura knows the debtor, the amount and
+where the case stands. One ``GET /cases`` listing (all pages) serves every row; a case the
+listing lacks is fetched by id.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from debitura import Case, DebituraError, NotFound, lifecycle_label
+from mapping.money import format_money
+from mapping.rows import invoice_sort_key
+from store.ledger import CREATED, FAILED, SENDING, Submission, SubmissionLedger
+from workflow.debitura_target import DebituraTarget
+
+STATE_LABELS = {
+    CREATED: "Sent",
+    FAILED: "Refused by Debitura",
+    SENDING: "Unconfirmed: checked before sending again",
+}
+CSV_COLUMNS = (
+    "invoice_number", "debtor_name", "amount", "currency", "case_reference", "status",
+    "sent_at", "connection", "state", "message",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SentCase:
+    """One submission as the sent-cases page and its CSV show it."""
+
+    invoice_number: str
+    state: str  # the ledger's: created | failed | sending
+    debtor_name: str = ""  # from Debitura's case
+    amount: Decimal | None = None  # the principal Debitura holds (grossAmount)
+    currency: str = ""
+    case_reference: str = ""
+    case_id: str = ""
+    lifecycle: str = ""  # Debitura's enum value, "" when unknown
+    status: str = ""  # in words: the lifecycle label (with the close code), or the state
+    sent_at: str = ""
+    connection: str = ""  # the saved connection's name, else the KashFlow company
+    message: str = ""  # why it failed, or what is unknown
+    is_test: bool = False
+
+    @property
+    def amount_text(self) -> str:
+        return format_money(self.amount, self.currency) or ""
+
+
+def sent_cases(
+    ledger: SubmissionLedger,
+    target: DebituraTarget,
+    *,
+    account: str | None = None,
+    fetch_status: bool = True,
+) -> list[SentCase]:
+    """Every submission to ``target`` (of one KashFlow company when ``account`` is given),
+    ordered by invoice number, with Debitura's current view of each case.
+
+    ``fetch_status=False`` shows the ledger alone (no request). Raises ``DebituraError`` when
+    Debitura cannot be read; a single case Debitura no longer has is reported on its row.
+    """
+    submissions = ledger.list(account=account, target=target.key)
+    submissions.sort(key=lambda s: invoice_sort_key(s.invoice_number))
+    if not fetch_status or not submissions:
+        return [_sent_case(submission, None) for submission in submissions]
+    listing = target.client.list_cases()
+    by_id = {case.id.lower(): case for case in listing if case.id}
+    by_reference = {
+        case.creditor_reference.casefold(): case for case in listing if case.creditor_reference
+    }
+    result = []
+    for submission in submissions:
+        case = None
+        if submission.case_id:
+            case = by_id.get(submission.case_id.lower())
+        if case is None and submission.creditor_reference:
+            found = by_reference.get(submission.creditor_reference.casefold())
+            if found is not None and (not submission.case_id or found.id == submission.case_id):
+                case = found
+        note = ""
+        if case is None and submission.case_id:
+            try:
+                case = target.client.get_case(submission.case_id)
+            except NotFound:
+                note = _missing_note(target)
+            except DebituraError as error:
+                note = f"Debitura's view of this case could not be read: {error}"
+        result.append(_sent_case(submission, case, note))
+    return result
+
+
+def _missing_note(target: DebituraTarget) -> str:
+    if target.is_sandbox:
+        return (
+            "The Debitura sandbox no longer has this case: it forgets its cases when the app "
+            "restarts."
+        )
+    return "Debitura no longer has this case (deleted, or a test case that was cleared)."
+
+
+def _sent_case(submission: Submission, case: Case | None, note: str = "") -> SentCase:
+    message = note
+    if submission.state != CREATED:
+        message = " ".join(part for part in (submission.error_message, note) if part)
+    if case is not None:
+        status = case.status_label
+        if submission.state != CREATED:
+            status = STATE_LABELS[submission.state]
+        return SentCase(
+            invoice_number=submission.invoice_number,
+            state=submission.state,
+            debtor_name=case.debtor_name,
+            amount=case.amount,
+            currency=case.currency,
+            case_reference=case.reference or submission.case_reference,
+            case_id=case.id,
+            lifecycle=case.lifecycle,
+            status=status,
+            sent_at=submission.sent_at,
+            connection=_connection(submission),
+            message=message,
+            is_test=case.is_test,
+        )
+    status = STATE_LABELS.get(submission.state, submission.state)
+    if submission.state == CREATED and submission.lifecycle:
+        status = lifecycle_label(submission.lifecycle)  # as it was when sent
+    return SentCase(
+        invoice_number=submission.invoice_number,
+        state=submission.state,
+        case_reference=submission.case_reference,
+        case_id=submission.case_id,
+        lifecycle=submission.lifecycle if submission.state == CREATED else "",
+        status=status,
+        sent_at=submission.sent_at,
+        connection=_connection(submission),
+        message=message,
+        is_test=submission.test_mode,
+    )
+
+
+def _connection(submission: Submission) -> str:
+    if submission.connection_name:
+        return submission.connection_name
+    # "<where>|<company>": the company is what a person recognises.
+    return submission.kashflow_account.rsplit("|", 1)[-1]
+
+
+def sent_cases_csv(cases: Sequence[SentCase]) -> str:
+    """The sent cases as CSV (``CSV_COLUMNS``), amounts with the currency's decimals."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for case in cases:
+        writer.writerow(
+            [
+                case.invoice_number,
+                case.debtor_name,
+                case.amount_text,
+                case.currency,
+                case.case_reference,
+                case.status,
+                case.sent_at,
+                case.connection,
+                case.state,
+                case.message,
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,636 @@
+"""Submit: re-check the selected invoices in KashFlow, then send each as one Debitura case,
+exactly once.
+
+Exactly once rests on three things together:
+
+1. The ledger (``store.ledger``) records every submission *before* its request leaves
+   (``sending``) and its answer as soon as it arrives, each change committed before the next
+   network call. A run stopped in between (a crash, Ctrl+C, a stopped page, a dropped
+   connection) leaves ``sending``: outcome unknown.
+2. An unknown outcome is resolved before anything is sent again: the case is looked up by its
+   creditor reference (the invoice number); found means it is recorded, not sent again.
+3. Every request carries an ``Idempotency-Key`` (kept for a resend of the same body) and a
+   unique ``creditorReference``, so even a request that crosses a still-running one cannot
+   create a second case: Debitura replays its first answer or refuses the duplicate, and a
+   refused duplicate is looked up and recorded too.
+
+Network calls may run on a small pool; everything that touches the ledger runs on the calling
+thread (sqlite connections stay on their thread), and results are reported in input order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Generator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from debitura import (
+    AuthenticationFailed,
+    Case,
+    CreditorBlocked,
+    DebituraError,
+    DebituraUnavailable,
+    DuplicateReference,
+    IdempotencyConflict,
+    MissingDebtCollectionContract,
+    Preview,
+    lifecycle_label,
+)
+from kashflow import KashFlowClient, KashFlowError, NotFound
+from mapping import Policy, ReviewRow, apply_overrides, build_row
+from mapping.case_payload import PayloadError, case_payload, payload_fingerprint
+from mapping.money import format_money
+from mapping.problems import ERROR, Problem
+from mapping.rows import _draft_from_row as draft_from_row  # a hand-built row's own fallback
+from mapping.status import canonical_status, is_open_status
+from store.ledger import CREATED as LEDGER_CREATED
+from store.ledger import FAILED as LEDGER_FAILED
+from store.ledger import SENDING as LEDGER_SENDING
+from store.ledger import Submission, SubmissionLedger
+from workflow.connect import ActiveConnection
+from workflow.debitura_target import DebituraTarget
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RECHECK_CONCURRENCY = 4
+DEFAULT_SUBMIT_CONCURRENCY = 4  # see bench/bench_submit.py
+UNKNOWN_STREAK_LIMIT = 3  # unanswered cases in a row before the rest wait for another run
+
+# The error a row gets when it could not be re-checked just before sending. Not one of the
+# import's problem codes: it only ever exists between the re-check and the send.
+RECHECK_FAILED = "recheck_failed"
+
+# Outcome statuses.
+CREATED = "created"  # a new case
+RECONCILED = "reconciled"  # the case already existed at Debitura; now recorded
+ALREADY_SENT = "already_sent"  # the ledger says it is a case; no request made
+BLOCKED = "blocked"  # the row has errors: never sent
+FAILED = "failed"  # Debitura refused it; recorded, not retried automatically
+UNKNOWN = "unknown"  # no answer: checked before anything is sent again
+SKIPPED = "skipped"  # not attempted: the run stopped early (see the message)
+STATUSES = (CREATED, RECONCILED, ALREADY_SENT, BLOCKED, FAILED, UNKNOWN, SKIPPED)
+STATUS_LABELS = {
+    CREATED: "created",
+    RECONCILED: "reconciled",
+    ALREADY_SENT: "already sent",
+    BLOCKED: "blocked",
+    FAILED: "failed",
+    UNKNOWN: "unknown",
+    SKIPPED: "not sent",
+}
+SENT_STATUSES = frozenset({CREATED, RECONCILED, ALREADY_SENT})
+UNKNOWN_MESSAGE = "Debitura did not confirm; it will be checked before anything is sent again."
+
+# Refusals that hold for every case of the creditor: the run stops instead of repeating them.
+_ACCOUNT_WIDE = (AuthenticationFailed, CreditorBlocked, MissingDebtCollectionContract)
+
+
+def kashflow_account(connection: ActiveConnection) -> str:
+    """A stable name for the KashFlow company behind a connection, for the ledger.
+
+    The demo company is ``demo|<company>`` (its sandbox port changes per run); a real one is
+    ``<base URL>|<company name>``.
+    """
+    company = connection.company.name or connection.client.credentials.username
+    if connection.is_demo:
+        return f"demo|{company}"
+    return f"{connection.client.base_url}|{company}"
+
+
+# --- re-check ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecheckResult:
+    """The selection after a fresh look at KashFlow.
+
+    ``kept``: the rows to submit, in input order (a row that could not be re-checked is kept
+    with a ``recheck_failed`` error, so it is reported and not sent). ``dropped``: invoices
+    that no longer need collecting, with the reason. ``updated``: rows rebuilt because the
+    invoice changed, with what changed ("amount 805.00 → 500.00").
+    """
+
+    kept: tuple[ReviewRow, ...]
+    dropped: tuple[tuple[str, str], ...] = ()
+    updated: tuple[tuple[str, str], ...] = ()
+
+
+def recheck_selection(
+    client: KashFlowClient,
+    rows: Sequence[ReviewRow],
+    policy: Policy,
+    overrides: Mapping[str, Mapping[str, str]] | None = None,
+    *,
+    concurrency: int = DEFAULT_RECHECK_CONCURRENCY,
+) -> RecheckResult:
+    """Fetch each selected invoice again (``GET /invoices/{number}``) just before sending.
+
+    Paid, credited or otherwise closed since the import: dropped. Amount, dates, currency or
+    status changed: rebuilt from the fresh invoice and the row's mapped debtor, with the
+    user's debtor edits (the row's own plus ``overrides[number]``) applied again. Unchanged:
+    kept. Not fetched: kept, blocked. Nothing is sent that was not re-checked.
+    """
+    overrides = overrides or {}
+    kept: list[ReviewRow] = []
+    dropped: list[tuple[str, str]] = []
+    updated: list[tuple[str, str]] = []
+    if not rows:
+        return RecheckResult(())
+    workers = max(1, min(concurrency, len(rows)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="recheck") as pool:
+        futures = [pool.submit(client.get_invoice, row.invoice_number) for row in rows]
+        try:
+            for row, future in zip(rows, futures, strict=True):
+                number = row.invoice_number
+                edits = {**dict(row.overrides), **dict(overrides.get(number, {}))}
+                try:
+                    invoice = future.result()
+                except NotFound:
+                    dropped.append((number, "KashFlow no longer has this invoice."))
+                    continue
+                except KashFlowError as error:
+                    kept.append(_not_rechecked(apply_overrides(row, edits, policy), error))
+                    continue
+                status = canonical_status(invoice.status)
+                if not is_open_status(status):
+                    dropped.append((number, _closed_reason(status or invoice.status)))
+                    continue
+                draft = row.mapped_debtor or draft_from_row(row)
+                fresh = build_row(invoice, draft, policy, already_submitted=row.already_submitted)
+                changes = _changes(row, fresh)
+                if changes:
+                    kept.append(apply_overrides(fresh, edits, policy))
+                    updated.append((number, "; ".join(changes)))
+                else:
+                    kept.append(apply_overrides(row, edits, policy))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return RecheckResult(tuple(kept), tuple(dropped), tuple(updated))
+
+
+def _not_rechecked(row: ReviewRow, error: Exception) -> ReviewRow:
+    reason = Problem(
+        RECHECK_FAILED,
+        ERROR,
+        f"Could not check this invoice in KashFlow just before sending, so it was not sent "
+        f"({error}). Try again.",
+    )
+    return replace(row, problems=(reason, *row.problems))
+
+
+def _closed_reason(status: str) -> str:
+    if status in ("Paid", "Overpaid"):
+        return f"Paid in KashFlow since the import ({status}): nothing to collect."
+    if status in ("Credited", "Void"):
+        return f"{status} in KashFlow since the import: nothing to collect."
+    return f"No longer open in KashFlow (status {status or 'blank'}): not sent."
+
+
+def _changes(old: ReviewRow, new: ReviewRow) -> list[str]:
+    """What about the invoice changed, in words."""
+    changes = []
+    if old.currency != new.currency:
+        changes.append(f"currency {old.currency} → {new.currency}")
+    if old.amount_to_recover != new.amount_to_recover:
+        changes.append(
+            f"amount {format_money(old.amount_to_recover, old.currency)} → "
+            f"{format_money(new.amount_to_recover, new.currency)}"
+        )
+    if old.gross_amount != new.gross_amount:
+        changes.append(
+            f"invoice total {format_money(old.gross_amount, old.currency)} → "
+            f"{format_money(new.gross_amount, new.currency)}"
+        )
+    if old.issued_date != new.issued_date:
+        changes.append(f"invoice date {old.issued_date} → {new.issued_date}")
+    if old.due_date != new.due_date:
+        changes.append(f"due date {old.due_date} → {new.due_date}")
+    if old.status != new.status:
+        changes.append(f"status {old.status} → {new.status}")
+    return changes
+
+
+# --- submit -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmissionOutcome:
+    """What happened to one invoice in a submit run."""
+
+    invoice_number: str
+    status: str  # one of STATUSES
+    case_reference: str = ""
+    case_id: str = ""
+    message: str = ""
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def is_sent(self) -> bool:
+        """The invoice is a case at Debitura (new, found there, or sent before)."""
+        return self.status in SENT_STATUSES
+
+
+@dataclass(frozen=True)
+class SubmitReport:
+    """Every outcome of a run, in input order, and counts per status."""
+
+    outcomes: tuple[SubmissionOutcome, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for outcome in self.outcomes:
+            counts[outcome.status] += 1
+        return counts
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Some outcome is unknown: run again (nothing is sent twice) to settle it."""
+        return any(outcome.status == UNKNOWN for outcome in self.outcomes)
+
+    @property
+    def all_sent(self) -> bool:
+        return all(outcome.is_sent for outcome in self.outcomes)
+
+    def summary(self) -> str:
+        """The counts in words, zeros left out: ``3 created, 1 already sent, 1 blocked``."""
+        counts = self.counts.items()
+        parts = [f"{count} {STATUS_LABELS[status]}" for status, count in counts if count]
+        return ", ".join(parts) or "nothing to send"
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A case's final outcome, and whether the whole run must stop because of it."""
+
+    outcome: SubmissionOutcome
+    stop_reason: str = ""
+
+
+# A case's steps: yields network calls (run on the pool), receives their results (or has their
+# exception thrown in), returns the outcome. Ledger work happens between the yields.
+_Steps = Generator[Callable[[], Any], Any, _Done]
+
+
+def submit_cases(
+    rows: Sequence[ReviewRow],
+    *,
+    target: DebituraTarget,
+    ledger: SubmissionLedger,
+    account: str,
+    connection_id: int | None = None,
+    on_result: Callable[[SubmissionOutcome], None] | None = None,
+    concurrency: int = DEFAULT_SUBMIT_CONCURRENCY,
+    retry_failed: bool = False,
+) -> SubmitReport:
+    """Send each row as one Debitura case, at most once, and record it in the ledger.
+
+    Per row, in order: already a case in the ledger → ``already_sent`` (no request); errors on
+    the row → ``blocked``; an earlier unknown outcome → looked up first (found: ``reconciled``);
+    refused before with the same details → ``failed`` again without a request, unless
+    ``retry_failed``; otherwise ``POST /cases``: ``created``, ``reconciled`` (Debitura already
+    had it), ``failed`` (refused: the API's reason in words) or ``unknown`` (no answer).
+
+    ``on_result`` is called on this thread for each outcome, in input order. An exception from
+    it (or anything else) stops the run; submissions in flight stay ``sending`` and are
+    settled by the next run. A refused API key, a blocked account or an unsigned collection
+    agreement stops the run too (the rest ``skipped``), as do ``UNKNOWN_STREAK_LIMIT``
+    unanswered cases in a row.
+    """
+    concurrency = max(1, concurrency)
+    unique: dict[str, ReviewRow] = {}
+    for row in rows:
+        unique.setdefault(row.invoice_number, row)
+    ordered = list(unique.values())
+    sender = _Sender(target, ledger, account, connection_id, retry_failed)
+    results: list[SubmissionOutcome | None] = [None] * len(ordered)
+    emitted = 0
+    stop_reason = ""
+    unknown_streak = 0
+
+    def finish(index: int, done: _Done) -> None:
+        nonlocal emitted, stop_reason, unknown_streak
+        results[index] = done.outcome
+        if done.outcome.status == UNKNOWN:
+            unknown_streak += 1
+            if unknown_streak >= UNKNOWN_STREAK_LIMIT and not stop_reason:
+                stop_reason = (
+                    f"Debitura did not answer {unknown_streak} cases in a row, so the rest were "
+                    "not sent. Try again in a few minutes."
+                )
+        elif done.outcome.status in (CREATED, RECONCILED, FAILED):
+            unknown_streak = 0
+        if done.stop_reason and not stop_reason:
+            stop_reason = done.stop_reason
+        while emitted < len(results) and results[emitted] is not None:
+            outcome = results[emitted]
+            emitted += 1
+            if on_result is not None:
+                on_result(outcome)
+
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="debitura") as pool:
+        running: dict[Future, tuple[int, _Steps]] = {}
+
+        def advance(index: int, steps: _Steps, value: Any = None, error: Exception | None = None):
+            try:
+                call = steps.send(value) if error is None else steps.throw(error)
+            except StopIteration as stop:
+                finish(index, stop.value)
+                return
+            running[pool.submit(call)] = (index, steps)
+
+        position = 0
+        try:
+            while position < len(ordered) or running:
+                while position < len(ordered) and len(running) < concurrency:
+                    index, position = position, position + 1
+                    if stop_reason:
+                        number = ordered[index].invoice_number
+                        message = f"Not sent: {stop_reason}"
+                        finish(index, _Done(SubmissionOutcome(number, SKIPPED, message=message)))
+                    else:
+                        advance(index, sender.steps(ordered[index]))
+                if not running:
+                    continue
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=lambda f: running[f][0]):
+                    index, steps = running.pop(future)
+                    try:
+                        value = future.result()
+                    except Exception as error:  # noqa: BLE001 - thrown into the case's steps
+                        advance(index, steps, error=error)
+                    else:
+                        advance(index, steps, value)
+        except BaseException:
+            # Requests already sent finish on their own; their rows stay "sending" until the
+            # next run looks them up. Nothing new starts.
+            for future in running:
+                future.cancel()
+            raise
+    return SubmitReport(tuple(outcome for outcome in results if outcome is not None))
+
+
+class _Sender:
+    """The steps of one case: ledger work on the calling thread, requests yielded."""
+
+    def __init__(
+        self,
+        target: DebituraTarget,
+        ledger: SubmissionLedger,
+        account: str,
+        connection_id: int | None,
+        retry_failed: bool,
+    ) -> None:
+        self.target = target
+        self.client = target.client
+        self.ledger = ledger
+        self.account = account
+        self.connection_id = connection_id
+        self.retry_failed = retry_failed
+
+    def steps(self, row: ReviewRow) -> _Steps:
+        number = row.invoice_number
+        existing = self.ledger.get(self.account, self.target.key, number)
+        if existing is not None and existing.state == LEDGER_CREATED:
+            return _Done(_already_sent(existing))
+
+        if existing is not None and existing.state == LEDGER_SENDING:
+            # An earlier request may have created the case: look before anything else.
+            find = partial(self.client.find_case_by_creditor_reference, number)
+            try:
+                found = yield find
+            except DebituraUnavailable as error:
+                return _Done(SubmissionOutcome(number, UNKNOWN, message=_unknown(error)))
+            except DebituraError as error:
+                return self._refused_lookup(number, error)
+            if found is not None:
+                return self._adopt(existing, found, row.currency, existed_before=False)
+
+        errors = [problem for problem in row.problems if problem.severity == ERROR]
+        if errors:
+            reasons = "; ".join(f"{problem.code}: {problem.message}" for problem in errors)
+            return _Done(SubmissionOutcome(number, BLOCKED, message=reasons))
+        try:
+            payload = case_payload(row, test_mode=self.target.test_mode, tag=self.target.tag)
+        except PayloadError as error:
+            return _Done(SubmissionOutcome(number, BLOCKED, message=str(error)))
+        fingerprint = payload_fingerprint(payload)
+        if (
+            existing is not None
+            and existing.state == LEDGER_FAILED
+            and existing.payload_fingerprint == fingerprint
+            and not self.retry_failed
+        ):
+            return _Done(
+                SubmissionOutcome(
+                    number,
+                    FAILED,
+                    message="Not sent again: Debitura refused it before and nothing has changed "
+                    f"since. {existing.error_message}".strip(),
+                )
+            )
+
+        submission = self.ledger.begin(
+            account=self.account,
+            target=self.target.key,
+            invoice_number=number,
+            creditor_reference=number,
+            payload_fingerprint=fingerprint,
+            connection_id=self.connection_id,
+            test_mode=self.target.test_mode,
+        )
+        create = partial(
+            self.client.create_case, payload, idempotency_key=submission.idempotency_key
+        )
+        try:
+            case = yield create
+        except (DuplicateReference, IdempotencyConflict) as refusal:
+            # The reference (or the key) was used already: the case may well be there.
+            find = partial(self.client.find_case_by_creditor_reference, number)
+            try:
+                found = yield find
+            except DebituraError as error:
+                self.ledger.mark_unknown(
+                    submission, error_kind=type(error).__name__, error_message=str(error)
+                )
+                return _Done(SubmissionOutcome(number, UNKNOWN, message=_unknown(error)))
+            if found is None:
+                return self._failed(submission, refusal)
+            return self._adopt(submission, found, row.currency, existed_before=True)
+        except DebituraUnavailable as error:
+            self.ledger.mark_unknown(
+                submission, error_kind=type(error).__name__, error_message=str(error)
+            )
+            return _Done(SubmissionOutcome(number, UNKNOWN, message=_unknown(error)))
+        except DebituraError as refusal:
+            return self._failed(submission, refusal)
+        self.ledger.mark_created(
+            submission, case_id=case.id, case_reference=case.reference, lifecycle=case.lifecycle
+        )
+        return _Done(
+            SubmissionOutcome(number, CREATED, case.reference, case.id, _created_message(case))
+        )
+
+    def _failed(self, submission: Submission, error: DebituraError) -> _Done:
+        self.ledger.mark_failed(
+            submission, error_kind=type(error).__name__, error_message=str(error)
+        )
+        outcome = SubmissionOutcome(submission.invoice_number, FAILED, message=str(error))
+        stop = ""
+        if isinstance(error, _ACCOUNT_WIDE):
+            stop = f"Debitura refused invoice {submission.invoice_number} for a reason that holds "
+            stop += f"for every case: {error}"
+        return _Done(outcome, stop)
+
+    def _refused_lookup(self, number: str, error: DebituraError) -> _Done:
+        # The ledger row stays "sending": the lookup, not the case, was refused.
+        stop = ""
+        if isinstance(error, AuthenticationFailed):
+            stop = f"Debitura refused the API key: {error}"
+        message = f"Could not check whether an earlier send created this case: {error}"
+        return _Done(SubmissionOutcome(number, FAILED, message=message), stop)
+
+    def _adopt(
+        self, submission: Submission, case: Case, currency: str, *, existed_before: bool
+    ) -> _Done:
+        """Record a case found at Debitura under this invoice's reference, if it is this
+        invoice's (same currency, same test flag); otherwise refuse to claim it."""
+        number = submission.invoice_number
+        currency = currency.upper()
+        mismatch = ""
+        if case.currency and currency and case.currency != currency:
+            mismatch = f"in {case.currency}, while this invoice is in {currency}"
+        elif case.is_test != self.target.test_mode:
+            kind = "a test case" if case.is_test else "a real (not test) case"
+            mismatch = f"which is {kind}"
+        if mismatch:
+            message = (
+                f"Debitura already has case {case.reference or case.id} with creditor reference "
+                f"{number}, {mismatch}. It was not recorded as this invoice's case and nothing "
+                "was sent: check that case at Debitura."
+            )
+            self.ledger.mark_failed(
+                submission,
+                error_kind="ReferenceInUse",
+                error_message=f"Debitura already has a different case ({case.reference}) with "
+                f"creditor reference {number}.",
+            )
+            return _Done(SubmissionOutcome(number, FAILED, case.reference, case.id, message))
+        self.ledger.mark_created(
+            submission, case_id=case.id, case_reference=case.reference, lifecycle=case.lifecycle
+        )
+        if existed_before:
+            message = (
+                f"It already existed at Debitura as case {case.reference}: recorded, nothing new "
+                "created."
+            )
+        else:
+            message = (
+                f"An earlier send had created case {case.reference} without confirming it: "
+                "recorded, not sent again."
+            )
+        return _Done(SubmissionOutcome(number, RECONCILED, case.reference, case.id, message))
+
+
+def _already_sent(submission: Submission) -> SubmissionOutcome:
+    when = f" on {submission.sent_at[:10]}" if submission.sent_at else ""
+    reference = submission.case_reference or submission.case_id
+    return SubmissionOutcome(
+        submission.invoice_number,
+        ALREADY_SENT,
+        submission.case_reference,
+        submission.case_id,
+        f"Already sent to Debitura as case {reference}{when}.",
+    )
+
+
+def _created_message(case: Case) -> str:
+    message = f"Case {case.reference} created ({lifecycle_label(case.lifecycle)})."
+    signing = case.signing_url or case.solution_url
+    if signing:
+        message += f" Debitura waits for a signature: {signing}"
+    return message
+
+
+def _unknown(error: Exception) -> str:
+    reason = str(error).split(". ")[0].rstrip(".")
+    return f"{UNKNOWN_MESSAGE} ({reason}.)" if reason else UNKNOWN_MESSAGE
+
+
+# --- preview ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequiredSignature:
+    """Something to sign or verify before Debitura accepts the case."""
+
+    what: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class PreviewOutcome:
+    """``POST /cases/preview`` for one row: would it be accepted, by whom, at what fee."""
+
+    invoice_number: str
+    eligible: bool
+    partner: str = ""
+    jurisdiction: str = ""
+    fee_percent: Decimal | None = None
+    signatures: tuple[RequiredSignature, ...] = ()
+    message: str = ""
+    error: str = ""  # the preview itself failed (in words); the other fields are empty
+
+    @property
+    def can_submit(self) -> bool:
+        return self.eligible and not self.signatures and not self.error
+
+    @classmethod
+    def from_preview(cls, invoice_number: str, preview: Preview) -> PreviewOutcome:
+        return cls(
+            invoice_number,
+            preview.is_eligible,
+            partner=preview.partner_name,
+            jurisdiction=preview.jurisdiction,
+            fee_percent=preview.success_fee,
+            signatures=tuple(
+                RequiredSignature(action.message or action.type, action.solution_url)
+                for action in preview.blocking_actions
+            ),
+            message=preview.message,
+        )
+
+
+def preview_cases(
+    rows: Sequence[ReviewRow],
+    target: DebituraTarget,
+    *,
+    concurrency: int = DEFAULT_SUBMIT_CONCURRENCY,
+) -> dict[str, PreviewOutcome]:
+    """Ask Debitura whether each row would be accepted; nothing is created or recorded."""
+    outcomes: dict[str, PreviewOutcome] = {}
+    pending: dict[str, Future] = {}
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="preview") as pool:
+        for row in rows:
+            number = row.invoice_number
+            try:
+                payload = case_payload(row, test_mode=target.test_mode, tag=target.tag)
+            except PayloadError as error:
+                outcomes[number] = PreviewOutcome(number, False, error=str(error))
+                continue
+            pending[number] = pool.submit(target.client.preview_case, payload)
+        for number, future in pending.items():
+            try:
+                outcomes[number] = PreviewOutcome.from_preview(number, future.result())
+            except DebituraError as error:
+                outcomes[number] = PreviewOutcome(number, False, error=str(error))
+    return {row.invoice_number: outcomes[row.invoice_number] for row in rows}
