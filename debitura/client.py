@@ -392,15 +392,14 @@ def _error_for(
         )
     if status == 400:
         field_errors, structured = field_errors_from(payload)
-        return validation_failed(
-            field_errors, errors=structured, creating=creating, **context
-        )
+        return validation_failed(field_errors, errors=structured, creating=creating, **context)
     if status == 404:
         detail = f": {api_message}" if api_message else "."
         return NotFound(f"Debitura has no such case{detail}", api_message=api_message, **context)
     detail = f": {api_message}" if api_message else "."
     return RequestRejected(
-        f"Debitura rejected the request (HTTP {status}){detail}", api_message=api_message,
+        f"Debitura rejected the request (HTTP {status}){detail}",
+        api_message=api_message,
         **context,
     )
 

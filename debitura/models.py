@@ -271,7 +271,8 @@ class Preview:
             pricing_source=pricing.text("pricingSource"),
             pricing_description=pricing.text("pricingSourceDescription"),
             required_actions=tuple(
-                RequiredAction.from_api(item) for item in fields.get("requiredActions") or ()
+                RequiredAction.from_api(item)
+                for item in fields.get("requiredActions") or ()
                 if isinstance(item, dict)
             ),
             requires_kyc=fields.flag("requiresKycVerification"),

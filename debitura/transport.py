@@ -149,7 +149,10 @@ class Transport:
             retry_after = _retry_after(response.headers.get("Retry-After"))
             if status == 429:
                 raise RateLimited(
-                    status=status, url=where, retry_after=retry_after, api_body=api_body,
+                    status=status,
+                    url=where,
+                    retry_after=retry_after,
+                    api_body=api_body,
                     api_message=api_message,
                 )
             raise DebituraUnavailable(

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -138,3 +140,104 @@ def frame_edits(original: pd.DataFrame, edited: pd.DataFrame) -> dict[str, dict[
         for number, value in zip(after.index[mask], after[column].to_numpy()[mask], strict=True):
             edits.setdefault(number, {})[key] = value
     return {number: edits[number] for number in common if number in edits}
+
+
+# -- filtering the review grid ------------------------------------------------------------------
+
+SHOW_ALL = "All invoices"
+SHOW_ELIGIBLE = "Eligible"
+SHOW_BLOCKED = "With blocking problems"
+SHOW_ANY_PROBLEM = "With any problem"
+SHOW_SUBMITTED = "Already submitted"
+SHOW_CHOICES: tuple[str, ...] = (
+    SHOW_ALL, SHOW_ELIGIBLE, SHOW_BLOCKED, SHOW_ANY_PROBLEM, SHOW_SUBMITTED,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    """What the analyst narrowed the grid to. Empty or ``None`` parts do not filter.
+
+    Ranges are inclusive; a range with one end ``None`` is open on that side.
+    """
+
+    issued: tuple[date | None, date | None] = (None, None)
+    due: tuple[date | None, date | None] = (None, None)
+    currencies: frozenset[str] = frozenset()
+    statuses: frozenset[str] = frozenset()
+    buckets: frozenset[str] = frozenset()
+    debtor_types: frozenset[str] = frozenset()
+    days_overdue: tuple[int | None, int | None] = (None, None)
+    amount: tuple[float | None, float | None] = (None, None)
+    show: str = SHOW_ALL
+    search: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return self == ReviewFilter()
+
+
+def filter_frame(frame: pd.DataFrame, review_filter: ReviewFilter) -> pd.DataFrame:
+    """The rows matching every part of the filter, in their original order (vectorised).
+
+    >>> frame = pd.DataFrame({"invoice_number": ["1", "2"], "currency": ["GBP", "EUR"],
+    ...     "customer_code": ["AC1", "BE2"], "debtor_name": ["Acme Ltd", "Bee GmbH"],
+    ...     "eligible": [True, False], "problem_codes": ["", "missing_city"]})
+    >>> filter_frame(frame, ReviewFilter(currencies=frozenset({"EUR"})))["invoice_number"].tolist()
+    ['2']
+    >>> filter_frame(frame, ReviewFilter(search="acme"))["invoice_number"].tolist()
+    ['1']
+    """
+    keep = np.ones(len(frame), dtype=bool)
+    keep &= _within(frame, "issued_date", review_filter.issued, _timestamp)
+    keep &= _within(frame, "due_date", review_filter.due, _timestamp)
+    keep &= _within(frame, "days_overdue", review_filter.days_overdue, lambda value: value)
+    keep &= _within(frame, "amount_to_recover", review_filter.amount, lambda value: value)
+    for column, wanted in (
+        ("currency", review_filter.currencies),
+        ("status", review_filter.statuses),
+        ("ageing_bucket", review_filter.buckets),
+        ("debtor_type", review_filter.debtor_types),
+    ):
+        if wanted:
+            keep &= frame[column].astype("str").isin(wanted).to_numpy()
+    keep &= _shown(frame, review_filter.show)
+    if review_filter.search.strip():
+        needle = review_filter.search.strip().casefold()
+        haystack = (
+            frame["invoice_number"].astype("str")
+            + "\n" + frame["customer_code"].astype("str")
+            + "\n" + frame["debtor_name"].astype("str")
+        ).str.casefold()  # fmt: skip
+        keep &= haystack.str.contains(needle, regex=False).to_numpy()
+    return frame[keep]
+
+
+def _within(frame: pd.DataFrame, column: str, bounds: tuple, convert) -> np.ndarray:
+    low, high = bounds
+    keep = np.ones(len(frame), dtype=bool)
+    if low is None and high is None:
+        return keep
+    values = frame[column]
+    if low is not None:
+        keep &= (values >= convert(low)).to_numpy(dtype=bool, na_value=False)
+    if high is not None:
+        keep &= (values <= convert(high)).to_numpy(dtype=bool, na_value=False)
+    return keep
+
+
+def _timestamp(day: date) -> pd.Timestamp:
+    return pd.Timestamp(day)
+
+
+def _shown(frame: pd.DataFrame, show: str) -> np.ndarray:
+    codes = frame["problem_codes"].astype("str")
+    if show == SHOW_ELIGIBLE:
+        return frame["eligible"].to_numpy(dtype=bool)
+    if show == SHOW_BLOCKED:
+        return ~frame["eligible"].to_numpy(dtype=bool)
+    if show == SHOW_ANY_PROBLEM:
+        return (codes != "").to_numpy()
+    if show == SHOW_SUBMITTED:
+        return codes.str.contains("already_submitted", regex=False).to_numpy()
+    return np.ones(len(frame), dtype=bool)

@@ -112,6 +112,16 @@ def format_money(amount: Decimal | None, currency: str) -> str | None:
     return None if rounded is None else f"{rounded:f}"
 
 
+def display_money(amount: Decimal | None, currency: str) -> str:
+    """For people: the currency's decimals with thousands separators; ``""`` when unknown.
+
+    >>> display_money(Decimal("1234567.5"), "GBP"), display_money(Decimal("-1500"), "JPY")
+    ('1,234,567.50', '-1,500')
+    """
+    rounded = round_money(amount, currency)
+    return "" if rounded is None else f"{rounded:,f}"
+
+
 def convert(amount: Decimal, rate: Decimal) -> Decimal | None:
     """``amount x rate`` without float and without raising; ``None`` if not a finite number.
 

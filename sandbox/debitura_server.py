@@ -475,8 +475,12 @@ class DebituraSandbox(JsonHTTPServer):
         key = request.header("Idempotency-Key").strip()
         if len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
             return self._validation_response(
-                {"Idempotency-Key": [f"The Idempotency-Key header may be at most "
-                                     f"{MAX_IDEMPOTENCY_KEY_LENGTH} characters."]}
+                {
+                    "Idempotency-Key": [
+                        f"The Idempotency-Key header may be at most "
+                        f"{MAX_IDEMPOTENCY_KEY_LENGTH} characters."
+                    ]
+                }
             )
         body = request.json()
         with self._lock:
@@ -490,11 +494,13 @@ class DebituraSandbox(JsonHTTPServer):
                         )
                     self.stats.incr("idempotency_conflicts")
                     return self._business_response(
-                        [_business_error(
-                            "IdempotencyConflict",
-                            "The Idempotency-Key has already been used with a different request "
-                            "body. Use a new key for a different request.",
-                        )]
+                        [
+                            _business_error(
+                                "IdempotencyConflict",
+                                "The Idempotency-Key has already been used with a different "
+                                "request body. Use a new key for a different request.",
+                            )
+                        ]
                     )
             field_errors, draft = self._validate_create(body)
             if field_errors or draft is None:
@@ -539,47 +545,55 @@ class DebituraSandbox(JsonHTTPServer):
         handoff = {"combinedSigningUrl": self._combined_signing_url()} if signing else None
         return json_response({"businessErrors": errors, "signingHandoff": handoff}, 422)
 
-    def _business_rules(
-        self, owner: str, draft: _Draft
-    ) -> tuple[list[dict[str, Any]], str | None]:
+    def _business_rules(self, owner: str, draft: _Draft) -> tuple[list[dict[str, Any]], str | None]:
         """422 errors for a valid body (empty: accept), and the signing URL of a case accepted
         with pending contracts."""
         faults = self.faults
         if faults.creditor_blocked:
-            return [_business_error(
-                "CreditorBlocked",
-                "Your creditor account is blocked. Please contact Debitura support.",
-            )], None
+            return [
+                _business_error(
+                    "CreditorBlocked",
+                    "Your creditor account is blocked. Please contact Debitura support.",
+                )
+            ], None
         reference = draft.creditor_reference
         if reference and (owner, reference.casefold()) in self._by_creditor_reference:
-            return [_business_error(
-                "DuplicateReference",
-                f"A case with creditor reference '{reference}' already exists.",
-            )], None
+            return [
+                _business_error(
+                    "DuplicateReference",
+                    f"A case with creditor reference '{reference}' already exists.",
+                )
+            ], None
         ineligible = self._ineligibility(draft.country, draft.currency, draft.amount)
         if ineligible is not None:
             return [_business_error(*ineligible)], None
         signing: list[dict[str, Any]] = []
         if faults.missing_contract:
-            signing.append(_business_error(
-                "MissingDebtCollectionContract",
-                "The Standard Debt Collection Agreement has not been signed.",
-                self._solution_url("debt-collection-agreement"),
-            ))
+            signing.append(
+                _business_error(
+                    "MissingDebtCollectionContract",
+                    "The Standard Debt Collection Agreement has not been signed.",
+                    self._solution_url("debt-collection-agreement"),
+                )
+            )
         if faults.missing_power_of_attorney:
-            signing.append(_business_error(
-                "MissingPowerOfAttorney",
-                "A power of attorney for the collection partner in this jurisdiction has not "
-                "been signed.",
-                self._solution_url("power-of-attorney"),
-            ))
+            signing.append(
+                _business_error(
+                    "MissingPowerOfAttorney",
+                    "A power of attorney for the collection partner in this jurisdiction has not "
+                    "been signed.",
+                    self._solution_url("power-of-attorney"),
+                )
+            )
         kyc = []
         if faults.missing_kyc:
-            kyc.append(_business_error(
-                "MissingKycVerification",
-                "The collection partner requires KYC verification of the creditor's directors.",
-                self._solution_url("kyc"),
-            ))
+            kyc.append(
+                _business_error(
+                    "MissingKycVerification",
+                    "The collection partner requires KYC verification of the creditor's directors.",
+                    self._solution_url("kyc"),
+                )
+            )
         if kyc or (signing and not draft.allow_pending_contracts):
             return [*signing, *kyc], None
         if signing:
@@ -714,8 +728,9 @@ class DebituraSandbox(JsonHTTPServer):
                 "skipCreationEmails",
             )
         }
-        debtor, country, state = self._validate_debtor(values.get("debtor"), "debtor" in values,
-                                                       add)
+        debtor, country, state = self._validate_debtor(
+            values.get("debtor"), "debtor" in values, add
+        )
         if errors or None in (currency, amount, invoice_date, debtor, country):
             return errors, None
         return errors, _Draft(
@@ -774,14 +789,18 @@ class DebituraSandbox(JsonHTTPServer):
             if alpha2 in COUNTRY_NAMES:
                 country = alpha2
             else:
-                add("debtor.countryAlpha2",
-                    f"'{texts['countryAlpha2']}' is not a valid ISO 3166-1 alpha-2 country code.")
+                add(
+                    "debtor.countryAlpha2",
+                    f"'{texts['countryAlpha2']}' is not a valid ISO 3166-1 alpha-2 country code.",
+                )
         elif country_name:
             country = _country_by_name(country_name)
             if country is None:
-                add("debtor.country",
+                add(
+                    "debtor.country",
                     f"'{country_name}' is not a recognised country name. Use the official English "
-                    "name or send countryAlpha2.")
+                    "name or send countryAlpha2.",
+                )
         else:
             add("debtor.countryAlpha2", "CountryAlpha2 (or Country) is required.")
 
@@ -790,8 +809,10 @@ class DebituraSandbox(JsonHTTPServer):
             given = (texts["stateAlpha2"] or "").strip()
             state = _us_state(given) if given else _us_state((texts["state"] or "").strip())
             if given and state is None:
-                add("debtor.stateAlpha2",
-                    f"'{given}' is not a US state. Send 'CA', 'US-CA' or 'California'.")
+                add(
+                    "debtor.stateAlpha2",
+                    f"'{given}' is not a US state. Send 'CA', 'US-CA' or 'California'.",
+                )
             elif state is None:
                 add("debtor.stateAlpha2", "StateAlpha2 (or State) is required for US debtors.")
         if debtor_type.lower() not in allowed or country is None:
@@ -867,8 +888,9 @@ class DebituraSandbox(JsonHTTPServer):
                 400,
             )
         currency = currency.strip().upper()
-        return json_response({"result": self._preview_result(country, state, currency, amount,
-                                                             due_date, buckets)})
+        return json_response(
+            {"result": self._preview_result(country, state, currency, amount, due_date, buckets)}
+        )
 
     def _preview_result(
         self,
@@ -901,12 +923,14 @@ class DebituraSandbox(JsonHTTPServer):
         actions = []
         for document, (knob, action_type) in SIGNING_DOCUMENTS.items():
             if getattr(self.faults, knob):
-                actions.append({
-                    "type": action_type,
-                    "message": _ACTION_MESSAGES[action_type],
-                    "solutionUrl": self._solution_url(document),
-                    "isBlocking": True,
-                })
+                actions.append(
+                    {
+                        "type": action_type,
+                        "message": _ACTION_MESSAGES[action_type],
+                        "solutionUrl": self._solution_url(document),
+                        "isBlocking": True,
+                    }
+                )
         base = _base_fee(country, currency, amount, self.config.usd_rates)
         fee, _uplift = self._success_fee(country, currency, amount, due_date, buckets)
         partner = _partner_name(country)
@@ -974,8 +998,9 @@ class DebituraSandbox(JsonHTTPServer):
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise HTTPError(400, "InvalidQuery", f"PageSize must be between 1 and {MAX_PAGE_SIZE}.")
         statuses = self._statuses(request.arg("statuses") or "")
-        ids = {part.strip().lower() for part in (request.arg("ids") or "").split(",")
-               if part.strip()}
+        ids = {
+            part.strip().lower() for part in (request.arg("ids") or "").split(",") if part.strip()
+        }
         with self._lock:
             rows = [
                 case
@@ -1063,7 +1088,8 @@ class DebituraSandbox(JsonHTTPServer):
         matches = [t for t in ADVANCE_TARGETS if t.lower() == str(target).strip().lower()]
         if not matches:
             raise HTTPError(
-                400, "InvalidTarget",
+                400,
+                "InvalidTarget",
                 f"'{target}' is not a valid target. Use one of: {', '.join(ADVANCE_TARGETS)}.",
             )
         target = matches[0]
@@ -1087,7 +1113,8 @@ class DebituraSandbox(JsonHTTPServer):
             if target == "Active" or case.state == target:
                 return False
             raise HTTPError(
-                400, "AlreadyClosed",
+                400,
+                "AlreadyClosed",
                 f"The case is already closed as {case.close_code}; it cannot become {target}.",
             )
         if target == "Active" and case.lifecycle == ACTIVE:
@@ -1124,7 +1151,8 @@ class DebituraSandbox(JsonHTTPServer):
             matched = [c for c in self._cases.values() if c.owner == owner and c.tag == tag]
             if any(not case.is_test for case in matched):
                 raise HTTPError(
-                    400, "ProductionCase",
+                    400,
+                    "ProductionCase",
                     "The tag matches a production case; nothing was deleted.",
                 )
             self._forget(matched)
@@ -1136,8 +1164,9 @@ class DebituraSandbox(JsonHTTPServer):
             del self._cases[case.id]
             self._by_reference.pop(case.reference, None)
             if case.creditor_reference:
-                self._by_creditor_reference.pop((case.owner, case.creditor_reference.casefold()),
-                                                None)
+                self._by_creditor_reference.pop(
+                    (case.owner, case.creditor_reference.casefold()), None
+                )
         for key in [k for k, answer in self._answers.items() if answer.case_id in ids]:
             del self._answers[key]
 
@@ -1192,30 +1221,60 @@ def serve(
 _CREATE_FIELDS = {
     name.lower(): name
     for name in (
-        "currencyCode", "date", "dueDate", "comments", "claimDescription", "creditorReference",
-        "debtor", "creditorDivisionId", "amountToRecover", "amountToRecoverOver6Months",
-        "amountToRecoverOver12Months", "amountToRecoverOver24Months", "skipDebituraVerification",
-        "skipCreationEmails", "allowPendingContracts", "isTest", "tag", "collectionPartnerId",
-        "assignedUserEmail", "returnUrl",
+        "currencyCode",
+        "date",
+        "dueDate",
+        "comments",
+        "claimDescription",
+        "creditorReference",
+        "debtor",
+        "creditorDivisionId",
+        "amountToRecover",
+        "amountToRecoverOver6Months",
+        "amountToRecoverOver12Months",
+        "amountToRecoverOver24Months",
+        "skipDebituraVerification",
+        "skipCreationEmails",
+        "allowPendingContracts",
+        "isTest",
+        "tag",
+        "collectionPartnerId",
+        "assignedUserEmail",
+        "returnUrl",
     )
 }
 _DEBTOR_FIELDS = {
     name.lower(): name
     for name in (
-        "type", "name", "contactPerson", "companyRegistrationNumber", "address", "zipCode",
-        "city", "state", "stateAlpha2", "countryAlpha2", "country", "email", "phone",
+        "type",
+        "name",
+        "contactPerson",
+        "companyRegistrationNumber",
+        "address",
+        "zipCode",
+        "city",
+        "state",
+        "stateAlpha2",
+        "countryAlpha2",
+        "country",
+        "email",
+        "phone",
     )
 }
 _PREVIEW_FIELDS = {
     name.lower(): name
     for name in (
-        "amountToRecover", "currencyCode", "debtor", "amountToRecoverOver6Months",
-        "amountToRecoverOver12Months", "amountToRecoverOver24Months", "dueDate", "returnUrl",
+        "amountToRecover",
+        "currencyCode",
+        "debtor",
+        "amountToRecoverOver6Months",
+        "amountToRecoverOver12Months",
+        "amountToRecoverOver24Months",
+        "dueDate",
+        "returnUrl",
     )
 }
-_PREVIEW_DEBTOR_FIELDS = {
-    name.lower(): name for name in ("type", "countryAlpha2", "stateAlpha2")
-}
+_PREVIEW_DEBTOR_FIELDS = {name.lower(): name for name in ("type", "countryAlpha2", "stateAlpha2")}
 _ACTION_MESSAGES = {
     "MissingDebtCollectionContract": "Sign the Standard Debt Collection Agreement (SDCA).",
     "MissingPowerOfAttorney": "Sign a power of attorney for the collection partner.",
@@ -1325,11 +1384,15 @@ def _buckets(
             "and AmountToRecoverOver24Months.",
         )
     if over12 is not None and over24 is not None and over24 > over12:
-        add("amountToRecoverOver24Months",
-            "AmountToRecoverOver24Months must be ≤ AmountToRecoverOver12Months.")
+        add(
+            "amountToRecoverOver24Months",
+            "AmountToRecoverOver24Months must be ≤ AmountToRecoverOver12Months.",
+        )
     if over6 is not None and over12 is not None and over12 > over6:
-        add("amountToRecoverOver6Months",
-            "AmountToRecoverOver6Months must be ≥ AmountToRecoverOver12Months.")
+        add(
+            "amountToRecoverOver6Months",
+            "AmountToRecoverOver6Months must be ≥ AmountToRecoverOver12Months.",
+        )
     if amount is not None:
         for name, value in (
             ("amountToRecoverOver6Months", over6),
@@ -1394,7 +1457,7 @@ def _country_by_name(name: str) -> str | None:
 
 
 def _us_state(value: str) -> str | None:
-    """"CA", "US-CA" or "California" → "CA"."""
+    """ "CA", "US-CA" or "California" → "CA"."""
     text = value.strip()
     upper = text.upper()
     if upper.startswith("US-"):
@@ -1409,8 +1472,9 @@ def _upper_first(name: str) -> str:
 
 
 def _words(name: str) -> str:
-    return {"zipCode": "postcode (zipCode)"}.get(name, re.sub(r"(?<!^)([A-Z])", r" \1", name)
-                                                 .lower())
+    return {"zipCode": "postcode (zipCode)"}.get(
+        name, re.sub(r"(?<!^)([A-Z])", r" \1", name).lower()
+    )
 
 
 def _decimal_or_none(text: str) -> Decimal | None:

@@ -72,10 +72,14 @@ INVALID_CREDENTIALS = (400, "InvalidCredentials", "Invalid username or password.
 ACCOUNT_LOCKED = (401, "AccountLocked", "User account is locked due to invalid login attempts.")
 PASSWORD_EXPIRED_ERROR = (400, "PasswordExpired", "Your password has expired.")
 INVALID_MEMORABLE_WORD = (
-    400, "InvalidMemorableWord", "The memorable word characters are incorrect."
+    400,
+    "InvalidMemorableWord",
+    "The memorable word characters are incorrect.",
 )
 INVALID_TEMPORARY_TOKEN = (
-    400, "InvalidTemporaryToken", "Temporary token is invalid or has expired."
+    400,
+    "InvalidTemporaryToken",
+    "Temporary token is invalid or has expired.",
 )
 INVALID_SESSION_TOKEN = (401, "InvalidSessionToken", "Session token provided is invalid.")
 INVALID_FILTER = (400, "InvalidFilter", "The status filter is not supported.")
@@ -101,10 +105,16 @@ class SandboxUser:
 
 DEFAULT_USERS = (
     SandboxUser(DEMO_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD),
-    SandboxUser(LOCKED_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD, state=LOCKED,
-                full_name="Locked Out"),
-    SandboxUser(EXPIRED_PASSWORD_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD,
-                state=PASSWORD_EXPIRED, full_name="Expired Password"),
+    SandboxUser(
+        LOCKED_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD, state=LOCKED, full_name="Locked Out"
+    ),
+    SandboxUser(
+        EXPIRED_PASSWORD_USERNAME,
+        DEMO_PASSWORD,
+        DEMO_MEMORABLE_WORD,
+        state=PASSWORD_EXPIRED,
+        full_name="Expired Password",
+    ),
 )
 
 STATUSFILTER_MODES = ("honour", "ignore", "reject")
@@ -210,10 +220,24 @@ _INVOICE_SORTS: dict[int, Callable[[InvoiceRecord], Any]] = {
     12: lambda invoice: invoice.number,  # Project: every invoice is in project 0
 }
 _INVOICE_SORT_NAMES = {
-    "number": 0, "customerref": 1, "customerreference": 1, "customername": 2,
-    "invoicedate": 3, "issueddate": 3, "issuedate": 3, "paymentduedate": 4, "duedate": 4,
-    "grossamount": 5, "netamount": 6, "status": 7, "paymentpaiddate": 8, "paiddate": 8,
-    "dueamount": 9, "type": 10, "vatamount": 11, "project": 12,
+    "number": 0,
+    "customerref": 1,
+    "customerreference": 1,
+    "customername": 2,
+    "invoicedate": 3,
+    "issueddate": 3,
+    "issuedate": 3,
+    "paymentduedate": 4,
+    "duedate": 4,
+    "grossamount": 5,
+    "netamount": 6,
+    "status": 7,
+    "paymentpaiddate": 8,
+    "paiddate": 8,
+    "dueamount": 9,
+    "type": 10,
+    "vatamount": 11,
+    "project": 12,
 }
 _CUSTOMER_SORT_NAMES = {"name": 0, "code": 1}
 # statusfilter names, in KashFlow's enum order (so numbers work too).
@@ -264,7 +288,8 @@ class KashFlowSandbox(JsonHTTPServer):
         self._temporary: dict[str, _TemporaryLogin] = {}
         self._sessions: dict[str, _Session] = {}
         self._positions_rng: random.Random = (
-            random.Random(config.login_seed) if config.login_seed is not None
+            random.Random(config.login_seed)
+            if config.login_seed is not None
             else random.SystemRandom()
         )
         # JSON computed once: list rows now, single records on first request.

@@ -10,29 +10,41 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import context
 from ui.frame import render_frame
 from ui.guard import require_connection
 from ui.session import active_connection
 from workflow.connect import ActiveConnection
 
 APP_TITLE = "KashFlow collections"
+_PAGE_KEY = "current_page"
+_ENTERED_KEY = "page_entered"
 
 
 def start_page(title: str) -> ActiveConnection:
     """For pages that work on a connection: stops here (showing the guard) when there is none."""
     _configure(title)
-    render_frame(active_connection())
+    render_frame(active_connection(), context.settings())
     return require_connection()
 
 
 def start_public_page(title: str) -> ActiveConnection | None:
     _configure(title)
     connection = active_connection()
-    render_frame(connection)
+    render_frame(connection, context.settings())
     return connection
 
 
+def just_entered() -> bool:
+    """True on the first run of a page after coming from another page (or a new session);
+    False on reruns caused by widgets on the same page."""
+    return st.session_state.get(_ENTERED_KEY, True)
+
+
 def _configure(title: str) -> None:
+    previous = st.session_state.get(_PAGE_KEY)
+    st.session_state[_PAGE_KEY] = title
+    st.session_state[_ENTERED_KEY] = previous != title
     st.set_page_config(
         page_title=f"{title} · {APP_TITLE}", page_icon=":material/gavel:", layout="wide"
     )

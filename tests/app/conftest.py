@@ -17,6 +17,19 @@ def clear_streamlit_caches() -> None:
     st.cache_resource.clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_demo_sandboxes():
+    """The demo servers live once per process; each test starts them clean."""
+    from sandbox.demo import demo_servers
+
+    servers = demo_servers()
+    servers.kashflow.faults.reset()
+    servers.kashflow.stats.reset()
+    servers.debitura.faults.reset()
+    servers.debitura.reset()
+    yield servers
+
+
 @pytest.fixture
 def app() -> AppTest:
     return AppTest.from_file(str(APP), default_timeout=30)
@@ -31,3 +44,30 @@ def button(at: AppTest, label: str):
 
 def texts(elements) -> list[str]:
     return [element.value for element in elements]
+
+
+def connect_demo(at: AppTest) -> AppTest:
+    at.run()
+    button(at, "Try the demo company").click().run()
+    assert not at.exception and at.success, "the demo company did not connect"
+    return at
+
+
+def connect_typed(at: AppTest, username: str, password: str, memorable_word: str) -> AppTest:
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    at.text_input[2].input(memorable_word)
+    button(at, "Connect").click().run()
+    return at
+
+
+def table_with(at: AppTest, column: str):
+    """The first read-only table (st.dataframe) that has ``column``, as a DataFrame.
+
+    Read-only tables carry no element id in AppTest, so they are found by their columns.
+    """
+    for frame in at.dataframe:
+        value = frame.value
+        if column in value.columns:
+            return value
+    raise AssertionError(f"no table with a {column!r} column")

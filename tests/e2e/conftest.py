@@ -7,6 +7,7 @@ fails loudly instead, so a green CI always means the browser flows ran.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -31,6 +32,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+# A script run can take a few seconds on a loaded 2-core machine; 5 s (the default) is tight.
+expect.set_options(timeout=15_000)
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI") == "true":
@@ -123,6 +126,7 @@ def browser_type_launch_args(browser_type_launch_args):
 def screenshot(page: Page, request: pytest.FixtureRequest):
     """Save a numbered full-page screenshot into test-artifacts/<test name>/."""
     folder = ARTIFACTS / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)  # only this run's steps
     folder.mkdir(parents=True, exist_ok=True)
     counter = iter(range(1, 1000))
 

@@ -198,10 +198,20 @@ TOMORROW = (TODAY + timedelta(days=1)).isoformat()
         ({"assignedUserEmail": "nobody"}, "assignedUserEmail"),
         ({"invoiceLines": []}, "invoiceLines"),
         ({"amountToRecoverOver12Months": Decimal("100")}, "amountToRecoverOver12Months"),
-        ({"amountToRecoverOver12Months": Decimal("100"),
-          "amountToRecoverOver24Months": Decimal("200")}, "amountToRecoverOver24Months"),
-        ({"amountToRecoverOver12Months": Decimal("900"),
-          "amountToRecoverOver24Months": Decimal("0")}, "amountToRecoverOver12Months"),
+        (
+            {
+                "amountToRecoverOver12Months": Decimal("100"),
+                "amountToRecoverOver24Months": Decimal("200"),
+            },
+            "amountToRecoverOver24Months",
+        ),
+        (
+            {
+                "amountToRecoverOver12Months": Decimal("900"),
+                "amountToRecoverOver24Months": Decimal("0"),
+            },
+            "amountToRecoverOver12Months",
+        ),
         ({"isTest": "yes"}, "isTest"),
     ],
 )
@@ -225,9 +235,11 @@ def test_each_field_rule_is_a_400_that_creates_nothing(sandbox, changes, field):
         {"debtor": {"countryAlpha2": "us", "stateAlpha2": "US-CA"}},
         {"debtor": {"countryAlpha2": "US", "state": "California"}},
         {"debtor": {"type": "private", "name": "Jane Doe"}},
-        {"amountToRecoverOver6Months": Decimal("700"),
-         "amountToRecoverOver12Months": Decimal("300"),
-         "amountToRecoverOver24Months": Decimal("100")},
+        {
+            "amountToRecoverOver6Months": Decimal("700"),
+            "amountToRecoverOver12Months": Decimal("300"),
+            "amountToRecoverOver24Months": Decimal("100"),
+        },
         {"isTest": True, "tag": "run-1", "allowPendingContracts": True},
     ],
 )
@@ -306,8 +318,11 @@ def test_preview_is_eligible_with_a_partner_and_a_fee(sandbox):
 
 
 def test_preview_of_a_us_debtor_names_the_state_jurisdiction(sandbox):
-    payload = case_payload(currencyCode="USD", amountToRecover=Decimal("2500.00"),
-                           debtor={"countryAlpha2": "US", "stateAlpha2": "California"})
+    payload = case_payload(
+        currencyCode="USD",
+        amountToRecover=Decimal("2500.00"),
+        debtor={"countryAlpha2": "US", "stateAlpha2": "California"},
+    )
     preview = client_for(sandbox).preview_case(payload)
     assert preview.jurisdiction == "United States - California"
     assert preview.jurisdiction_state == "US-CA"
@@ -445,7 +460,12 @@ def test_knobs_can_be_aimed_over_http_and_inspected(sandbox):
     assert sandbox.case_by_reference("inv-1042")["id"] == case.id  # references fold case
     stats = requests.get(sandbox.root_url + "/_sandbox/stats", timeout=5).json()
     assert stats["cases"] == {
-        "stored": 1, "created": 1, "create_calls": 2, "replays": 1,
-        "idempotency_conflicts": 0, "validation_errors": 0, "business_errors": 0,
+        "stored": 1,
+        "created": 1,
+        "create_calls": 2,
+        "replays": 1,
+        "idempotency_conflicts": 0,
+        "validation_errors": 0,
+        "business_errors": 0,
         "dropped_after_store": 1,
     }

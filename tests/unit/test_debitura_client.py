@@ -124,9 +124,12 @@ def test_reads_and_preview_carry_no_idempotency_key():
 @responses.activate
 def test_the_body_is_sent_exactly_with_decimal_amounts_unrounded():
     responses.add(responses.POST, f"{BASE}/cases", json=INVOICE_DTO)
-    payload = {**PAYLOAD, "amountToRecover": Decimal("1234.50"),
-               "amountToRecoverOver12Months": Decimal("0.10"),
-               "amountToRecoverOver24Months": Decimal("0")}
+    payload = {
+        **PAYLOAD,
+        "amountToRecover": Decimal("1234.50"),
+        "amountToRecoverOver12Months": Decimal("0.10"),
+        "amountToRecoverOver24Months": Decimal("0"),
+    }
     make_client().create_case(payload, idempotency_key="k")
     raw = responses.calls[0].request.body.decode("utf-8")
     assert '"amountToRecover":1234.50' in raw
@@ -152,15 +155,21 @@ def test_create_returns_a_typed_case():
 
 def test_models_read_keys_case_insensitively_and_lifecycle_labels():
     case = Case.from_api(
-        {"Id": CASE_ID, "Reference": "ABCD1234", "GrossAmount": "99.90",
-         "Lifecycle": "More Info Required", "IsTestCase": "true"}
+        {
+            "Id": CASE_ID,
+            "Reference": "ABCD1234",
+            "GrossAmount": "99.90",
+            "Lifecycle": "More Info Required",
+            "IsTestCase": "true",
+        }
     )
     assert case.id == CASE_ID and case.reference == "ABCD1234"
     assert case.amount == Decimal("99.90")
     assert case.lifecycle == "NeedsAdditionalDetails" and case.is_test
     assert lifecycle_label("Leads") == "Collecting quotes"
-    closed = Case.from_api({"id": "x", "lifecycle": "Closed", "closeCode": "Paid",
-                            "grossAmount": 100, "remainder": 0})
+    closed = Case.from_api(
+        {"id": "x", "lifecycle": "Closed", "closeCode": "Paid", "grossAmount": 100, "remainder": 0}
+    )
     assert closed.is_recovered and closed.status_label == "Closed (Paid)"
     assert closed.recovered_amount == Decimal(100)
 
@@ -211,8 +220,11 @@ def test_api_error_response_dto_400_is_read_too():
             "error": "ValidationFailed",
             "message": "Due date cannot be in the future.",
             "businessErrors": [
-                {"type": "dueDate", "message": "Due date cannot be in the future.",
-                 "solutionUrl": None}
+                {
+                    "type": "dueDate",
+                    "message": "Due date cannot be in the future.",
+                    "solutionUrl": None,
+                }
             ],
         },
     )
@@ -225,12 +237,19 @@ def test_api_error_response_dto_400_is_read_too():
 @responses.activate
 def test_problem_details_400_and_message_only_400():
     responses.add(
-        responses.POST, f"{BASE}/cases", status=400,
-        json={"title": "One or more validation errors occurred.", "status": 400,
-              "errors": {"Debtor.City": ["The City field is required."]}},
+        responses.POST,
+        f"{BASE}/cases",
+        status=400,
+        json={
+            "title": "One or more validation errors occurred.",
+            "status": 400,
+            "errors": {"Debtor.City": ["The City field is required."]},
+        },
     )
     responses.add(
-        responses.POST, f"{BASE}/cases", status=400,
+        responses.POST,
+        f"{BASE}/cases",
+        status=400,
         json={"error": "Bad Request", "message": "Debtor is required."},
     )
     client = make_client()
@@ -248,31 +267,69 @@ SOLUTION = "https://app.debitura.test/contracts/sdca"
 @pytest.mark.parametrize(
     ("body", "expected", "words"),
     [
-        (business("NoPartnerAvailable",
-                  "We don't have an exclusive pre-legal partner in the provided jurisdiction."),
-         NoPartnerAvailable, "no collection partner"),
-        ({"BusinessRule": ["We don't have an exclusive pre-legal partner in the provided "
-                           "jurisdiction"]},
-         NoPartnerAvailable, "do not send it again"),
-        (business("DuplicateReference", "A case with this creditor reference already exists."),
-         DuplicateReference, "INV-1042"),
-        (business("DuplicateCreditorReference", "Creditor reference already used."),
-         DuplicateCreditorReference, "Look the existing case up"),
-        (business("IdempotencyConflict", "Idempotency key reused with a different body."),
-         IdempotencyConflict, "idempotency key"),
-        (business("MissingDebtCollectionContract", "The SDCA is not signed.", SOLUTION),
-         MissingDebtCollectionContract, f"Sign the agreement at {SOLUTION}"),
-        (business("MissingPowerOfAttorney", "PoA needed.", "https://sign.test/poa"),
-         MissingPowerOfAttorney, "https://sign.test/poa"),
-        (business("MissingKycVerification", "KYC needed.", "https://sign.test/kyc"),
-         MissingKycVerification, "https://sign.test/kyc"),
+        (
+            business(
+                "NoPartnerAvailable",
+                "We don't have an exclusive pre-legal partner in the provided jurisdiction.",
+            ),
+            NoPartnerAvailable,
+            "no collection partner",
+        ),
+        (
+            {
+                "BusinessRule": [
+                    "We don't have an exclusive pre-legal partner in the provided jurisdiction"
+                ]
+            },
+            NoPartnerAvailable,
+            "do not send it again",
+        ),
+        (
+            business("DuplicateReference", "A case with this creditor reference already exists."),
+            DuplicateReference,
+            "INV-1042",
+        ),
+        (
+            business("DuplicateCreditorReference", "Creditor reference already used."),
+            DuplicateCreditorReference,
+            "Look the existing case up",
+        ),
+        (
+            business("IdempotencyConflict", "Idempotency key reused with a different body."),
+            IdempotencyConflict,
+            "idempotency key",
+        ),
+        (
+            business("MissingDebtCollectionContract", "The SDCA is not signed.", SOLUTION),
+            MissingDebtCollectionContract,
+            f"Sign the agreement at {SOLUTION}",
+        ),
+        (
+            business("MissingPowerOfAttorney", "PoA needed.", "https://sign.test/poa"),
+            MissingPowerOfAttorney,
+            "https://sign.test/poa",
+        ),
+        (
+            business("MissingKycVerification", "KYC needed.", "https://sign.test/kyc"),
+            MissingKycVerification,
+            "https://sign.test/kyc",
+        ),
         (business("CreditorBlocked", "Account blocked."), CreditorBlocked, "Contact Debitura"),
-        (business("UnsupportedCountry", "Country not supported."), UnsupportedCountry,
-         "this country"),
-        (business("UnsupportedCurrency", "Currency not supported."), UnsupportedCurrency,
-         "this currency"),
-        (business("SomethingNew", "A rule we have never seen."), BusinessRuleViolation,
-         "A rule we have never seen."),
+        (
+            business("UnsupportedCountry", "Country not supported."),
+            UnsupportedCountry,
+            "this country",
+        ),
+        (
+            business("UnsupportedCurrency", "Currency not supported."),
+            UnsupportedCurrency,
+            "this currency",
+        ),
+        (
+            business("SomethingNew", "A rule we have never seen."),
+            BusinessRuleViolation,
+            "A rule we have never seen.",
+        ),
     ],
 )
 @responses.activate
@@ -295,10 +352,16 @@ def test_contract_errors_keep_the_solution_url_and_list_every_error():
         status=422,
         json={
             "businessErrors": [
-                {"type": "MissingDebtCollectionContract", "message": "Sign the SDCA.",
-                 "solutionUrl": SOLUTION},
-                {"type": "MissingPowerOfAttorney", "message": "Sign the PoA.",
-                 "solutionUrl": "https://sign.test/poa"},
+                {
+                    "type": "MissingDebtCollectionContract",
+                    "message": "Sign the SDCA.",
+                    "solutionUrl": SOLUTION,
+                },
+                {
+                    "type": "MissingPowerOfAttorney",
+                    "message": "Sign the PoA.",
+                    "solutionUrl": "https://sign.test/poa",
+                },
             ],
             "signingHandoff": {"combinedSigningUrl": "https://sign.test/all"},
         },
@@ -310,16 +373,22 @@ def test_contract_errors_keep_the_solution_url_and_list_every_error():
     assert error.kind == "MissingDebtCollectionContract"
     assert error.solution_url == SOLUTION
     assert error.signing_url == "https://sign.test/all"
-    assert [e.type for e in error.errors] == ["MissingDebtCollectionContract",
-                                              "MissingPowerOfAttorney"]
+    assert [e.type for e in error.errors] == [
+        "MissingDebtCollectionContract",
+        "MissingPowerOfAttorney",
+    ]
     assert "https://sign.test/poa" in str(error)
 
 
 @pytest.mark.parametrize("status", [401, 403])
 @responses.activate
 def test_a_refused_key_is_authentication_failed(status):
-    responses.add(responses.GET, f"{BASE}/cases/{CASE_ID}", status=status,
-                  json={"error": "Unauthorized", "message": "Invalid API key."})
+    responses.add(
+        responses.GET,
+        f"{BASE}/cases/{CASE_ID}",
+        status=status,
+        json={"error": "Unauthorized", "message": "Invalid API key."},
+    )
     with pytest.raises(AuthenticationFailed) as caught:
         make_client().get_case(CASE_ID)
     assert caught.value.status == status
@@ -330,7 +399,9 @@ def test_a_refused_key_is_authentication_failed(status):
 @responses.activate
 def test_unknown_creditor_reference_is_none_and_the_reference_is_url_encoded():
     responses.add(
-        responses.GET, f"{BASE}/cases/by-creditor-reference/KF%2F10%2042", status=404,
+        responses.GET,
+        f"{BASE}/cases/by-creditor-reference/KF%2F10%2042",
+        status=404,
         json={"error": "NotFound", "message": "No case found with this creditor reference"},
     )
     assert make_client().find_case_by_creditor_reference("KF/10 42") is None
@@ -346,8 +417,13 @@ def test_a_known_creditor_reference_returns_the_case():
 
 @responses.activate
 def test_an_html_404_is_not_taken_for_no_case():
-    responses.add(responses.GET, f"{BASE}/cases/by-creditor-reference/INV-1", status=404,
-                  body="<html><body>Not Found</body></html>", content_type="text/html")
+    responses.add(
+        responses.GET,
+        f"{BASE}/cases/by-creditor-reference/INV-1",
+        status=404,
+        body="<html><body>Not Found</body></html>",
+        content_type="text/html",
+    )
     with pytest.raises(RequestRejected) as caught:
         make_client().find_case_by_creditor_reference("INV-1")
     assert "DEBITURA_BASE_URL" in str(caught.value)
@@ -355,8 +431,12 @@ def test_an_html_404_is_not_taken_for_no_case():
 
 @responses.activate
 def test_get_case_404_is_not_found():
-    responses.add(responses.GET, f"{BASE}/cases/{CASE_ID}", status=404,
-                  json={"error": "NotFound", "message": "Case not found."})
+    responses.add(
+        responses.GET,
+        f"{BASE}/cases/{CASE_ID}",
+        status=404,
+        json={"error": "NotFound", "message": "Case not found."},
+    )
     with pytest.raises(NotFound):
         make_client().get_case(CASE_ID)
 
@@ -367,25 +447,36 @@ def test_get_case_404_is_not_found():
 @responses.activate
 def test_5xx_is_retried_with_the_same_idempotency_key_and_body_then_succeeds():
     responses.add(responses.POST, f"{BASE}/cases", status=502, json={"error": "BadGateway"})
-    responses.add(responses.POST, f"{BASE}/cases", status=503, body="<html>down</html>",
-                  content_type="text/html")
-    responses.add(responses.POST, f"{BASE}/cases", status=500,
-                  json={"error": "InternalServerError", "message": "An error has occurred."})
+    responses.add(
+        responses.POST,
+        f"{BASE}/cases",
+        status=503,
+        body="<html>down</html>",
+        content_type="text/html",
+    )
+    responses.add(
+        responses.POST,
+        f"{BASE}/cases",
+        status=500,
+        json={"error": "InternalServerError", "message": "An error has occurred."},
+    )
     responses.add(responses.POST, f"{BASE}/cases", json=INVOICE_DTO)
     case = make_client().create_case(PAYLOAD, idempotency_key="submission-7")
     assert case.id == CASE_ID
     assert len(responses.calls) == 4
-    assert {call.request.headers["Idempotency-Key"] for call in responses.calls} == {
-        "submission-7"
-    }
+    assert {call.request.headers["Idempotency-Key"] for call in responses.calls} == {"submission-7"}
     assert len({call.request.body for call in responses.calls}) == 1
 
 
 @pytest.mark.parametrize("status", [400, 404, 409, 422])
 @responses.activate
 def test_4xx_is_never_retried(status):
-    responses.add(responses.POST, f"{BASE}/cases", status=status,
-                  json={"error": "Nope", "message": "Refused."})
+    responses.add(
+        responses.POST,
+        f"{BASE}/cases",
+        status=status,
+        json={"error": "Nope", "message": "Refused."},
+    )
     with pytest.raises(DebituraError):
         make_client().create_case(PAYLOAD, idempotency_key="k")
     assert len(responses.calls) == 1
@@ -423,8 +514,13 @@ def test_exhausted_5xx_on_a_read_is_unavailable():
 @pytest.mark.parametrize("status", [429, 503])
 @responses.activate
 def test_retry_after_is_honoured(status):
-    responses.add(responses.GET, f"{BASE}/cases/{CASE_ID}", status=status,
-                  headers={"Retry-After": "7"}, json={"error": "Slow down"})
+    responses.add(
+        responses.GET,
+        f"{BASE}/cases/{CASE_ID}",
+        status=status,
+        headers={"Retry-After": "7"},
+        json={"error": "Slow down"},
+    )
     responses.add(responses.GET, f"{BASE}/cases/{CASE_ID}", json=INVOICE_DTO)
     waits: list[float] = []
     make_client(sleep=waits.append).get_case(CASE_ID)
@@ -433,8 +529,13 @@ def test_retry_after_is_honoured(status):
 
 @responses.activate
 def test_retry_after_is_capped_and_a_persistent_429_is_rate_limited():
-    responses.add(responses.GET, f"{BASE}/cases/{CASE_ID}", status=429,
-                  headers={"Retry-After": "3600"}, json={"error": "TooManyRequests"})
+    responses.add(
+        responses.GET,
+        f"{BASE}/cases/{CASE_ID}",
+        status=429,
+        headers={"Retry-After": "3600"},
+        json={"error": "TooManyRequests"},
+    )
     waits: list[float] = []
     with pytest.raises(RateLimited) as caught:
         make_client(sleep=waits.append).get_case(CASE_ID)
@@ -444,8 +545,12 @@ def test_retry_after_is_capped_and_a_persistent_429_is_rate_limited():
 
 @responses.activate
 def test_a_success_that_is_not_json_is_unexpected():
-    responses.add(responses.GET, f"{BASE}/cases/{CASE_ID}", body="<html>maintenance</html>",
-                  content_type="text/html")
+    responses.add(
+        responses.GET,
+        f"{BASE}/cases/{CASE_ID}",
+        body="<html>maintenance</html>",
+        content_type="text/html",
+    )
     with pytest.raises(UnexpectedResponse):
         make_client(retry=RetryPolicy(attempts=2, initial_wait=0.001, max_wait=0.001)).get_case(
             CASE_ID
@@ -458,21 +563,38 @@ def test_a_success_that_is_not_json_is_unexpected():
 
 def page_of(start: int, count: int, *, total: int, page: int, size: int) -> dict:
     return {
-        "page": {"totalResults": total, "pageSize": size, "currentPage": page,
-                 "responseCount": count, "totalPages": -(-total // size)},
-        "cases": [{**INVOICE_DTO, "id": f"case-{n}", "creditorReference": f"INV-{n}"}
-                  for n in range(start, start + count)],
+        "page": {
+            "totalResults": total,
+            "pageSize": size,
+            "currentPage": page,
+            "responseCount": count,
+            "totalPages": -(-total // size),
+        },
+        "cases": [
+            {**INVOICE_DTO, "id": f"case-{n}", "creditorReference": f"INV-{n}"}
+            for n in range(start, start + count)
+        ],
     }
 
 
 @responses.activate
 def test_list_cases_fetches_every_page():
     for page, (start, count) in enumerate([(0, 100), (100, 100), (200, 37)], start=1):
-        responses.add(responses.GET, f"{BASE}/cases",
-                      json=page_of(start, count, total=237, page=page, size=100),
-                      match=[responses.matchers.query_param_matcher(
-                          {"page": str(page), "pageSize": "100", "sort": "DateCreated:asc",
-                           "statuses": "Active,NeedsAdditionalDetails"})])
+        responses.add(
+            responses.GET,
+            f"{BASE}/cases",
+            json=page_of(start, count, total=237, page=page, size=100),
+            match=[
+                responses.matchers.query_param_matcher(
+                    {
+                        "page": str(page),
+                        "pageSize": "100",
+                        "sort": "DateCreated:asc",
+                        "statuses": "Active,NeedsAdditionalDetails",
+                    }
+                )
+            ],
+        )
     cases = make_client().list_cases(statuses=["Active", "More Info Required"])
     assert [case.creditor_reference for case in cases] == [f"INV-{n}" for n in range(237)]
     assert len(responses.calls) == 3
@@ -501,8 +623,11 @@ def test_list_cases_stops_when_the_server_ignores_the_page_number():
 
 @responses.activate
 def test_list_cases_never_asks_for_more_than_100():
-    responses.add(responses.GET, f"{BASE}/cases",
-                  json={"page": {"totalResults": 0, "totalPages": 0}, "cases": []})
+    responses.add(
+        responses.GET,
+        f"{BASE}/cases",
+        json={"page": {"totalResults": 0, "totalPages": 0}, "cases": []},
+    )
     make_client().list_cases(page_size=500)
     assert "pageSize=100" in responses.calls[0].request.url
 
@@ -514,18 +639,33 @@ PREVIEW_ANSWER = {
     "result": {
         "isEligible": True,
         "ineligibilityReason": None,
-        "partnerAssignment": {"collectionPartnerId": "0b5c", "partnerName": "Pacific Coast LLC",
-                              "partnerCountry": "US"},
+        "partnerAssignment": {
+            "collectionPartnerId": "0b5c",
+            "partnerName": "Pacific Coast LLC",
+            "partnerCountry": "US",
+        },
         "requiredActions": [
-            {"type": "MissingDebtCollectionContract", "message": "Sign the SDCA.",
-             "solutionUrl": SOLUTION, "isBlocking": True}
+            {
+                "type": "MissingDebtCollectionContract",
+                "message": "Sign the SDCA.",
+                "solutionUrl": SOLUTION,
+                "isBlocking": True,
+            }
         ],
-        "jurisdiction": {"id": 7, "name": "United States - California", "countryAlpha2": "US",
-                         "stateAlpha2": "US-CA"},
-        "pricingPreview": {"baseSuccessFeePercentage": 20.0, "ageSurchargePercentage": 8.0,
-                           "totalSuccessFeePercentage": 28.0, "currencyCode": "USD",
-                           "pricingSource": "Standard agreement",
-                           "pricingSourceDescription": "28% success fee"},
+        "jurisdiction": {
+            "id": 7,
+            "name": "United States - California",
+            "countryAlpha2": "US",
+            "stateAlpha2": "US-CA",
+        },
+        "pricingPreview": {
+            "baseSuccessFeePercentage": 20.0,
+            "ageSurchargePercentage": 8.0,
+            "totalSuccessFeePercentage": 28.0,
+            "currencyCode": "USD",
+            "pricingSource": "Standard agreement",
+            "pricingSourceDescription": "28% success fee",
+        },
         "requiresKycVerification": False,
         "hasKycOnFile": True,
         "signingHandoff": {"combinedSigningUrl": "https://sign.test/all"},
@@ -536,8 +676,11 @@ PREVIEW_ANSWER = {
 @responses.activate
 def test_preview_sends_only_the_eligibility_inputs_and_parses_the_answer():
     responses.add(responses.POST, f"{BASE}/cases/preview", json=PREVIEW_ANSWER)
-    payload = {**PAYLOAD, "currencyCode": "USD",
-               "debtor": {**PAYLOAD["debtor"], "countryAlpha2": "US", "stateAlpha2": "California"}}
+    payload = {
+        **PAYLOAD,
+        "currencyCode": "USD",
+        "debtor": {**PAYLOAD["debtor"], "countryAlpha2": "US", "stateAlpha2": "California"},
+    }
     preview = make_client().preview_case(payload)
     sent = json.loads(responses.calls[0].request.body, parse_float=Decimal)
     assert sent == {
@@ -556,23 +699,37 @@ def test_preview_sends_only_the_eligibility_inputs_and_parses_the_answer():
 
 
 def test_preview_request_prefers_age_buckets_over_the_due_date():
-    body = preview_request({
-        **PAYLOAD,
-        "amountToRecoverOver12Months": Decimal("500"),
-        "amountToRecoverOver24Months": Decimal("100"),
-        "debtor": {**PAYLOAD["debtor"], "type": "Person"},
-    })
+    body = preview_request(
+        {
+            **PAYLOAD,
+            "amountToRecoverOver12Months": Decimal("500"),
+            "amountToRecoverOver24Months": Decimal("100"),
+            "debtor": {**PAYLOAD["debtor"], "type": "Person"},
+        }
+    )
     assert "dueDate" not in body
     assert body["amountToRecoverOver12Months"] == Decimal("500")
     assert body["debtor"] == {"type": "Private", "countryAlpha2": "GB"}
-    assert set(body) <= {"amountToRecover", "currencyCode", "debtor", "dueDate",
-                         "amountToRecoverOver6Months", "amountToRecoverOver12Months",
-                         "amountToRecoverOver24Months"}
+    assert set(body) <= {
+        "amountToRecover",
+        "currencyCode",
+        "debtor",
+        "dueDate",
+        "amountToRecoverOver6Months",
+        "amountToRecoverOver12Months",
+        "amountToRecoverOver24Months",
+    }
 
 
 def test_an_ineligible_preview_says_why():
-    preview = Preview.from_api({"result": {"isEligible": False, "ineligibilityReason":
-                                           "We don't have an exclusive pre-legal partner."}})
+    preview = Preview.from_api(
+        {
+            "result": {
+                "isEligible": False,
+                "ineligibilityReason": "We don't have an exclusive pre-legal partner.",
+            }
+        }
+    )
     assert not preview.can_submit
     assert preview.message == "We don't have an exclusive pre-legal partner."
 
@@ -587,12 +744,21 @@ def test_the_key_is_not_in_the_client_repr():
 
 @responses.activate
 def test_the_key_never_appears_in_errors_even_when_the_api_echoes_it():
-    responses.add(responses.GET, f"{BASE}/cases/{CASE_ID}", status=401,
-                  json={"error": "Unauthorized", "message": f"Key {API_KEY} is not valid."})
-    responses.add(responses.POST, f"{BASE}/cases", status=400,
-                  json={"apiKey": [f"{API_KEY} rejected"]})
-    responses.add(responses.POST, f"{BASE}/cases/preview", status=422,
-                  json=business("SomethingNew", f"bad key {API_KEY}"))
+    responses.add(
+        responses.GET,
+        f"{BASE}/cases/{CASE_ID}",
+        status=401,
+        json={"error": "Unauthorized", "message": f"Key {API_KEY} is not valid."},
+    )
+    responses.add(
+        responses.POST, f"{BASE}/cases", status=400, json={"apiKey": [f"{API_KEY} rejected"]}
+    )
+    responses.add(
+        responses.POST,
+        f"{BASE}/cases/preview",
+        status=422,
+        json=business("SomethingNew", f"bad key {API_KEY}"),
+    )
     client = make_client()
     raised = []
     for call in (
@@ -604,8 +770,9 @@ def test_the_key_never_appears_in_errors_even_when_the_api_echoes_it():
             call()
         raised.append(caught.value)
     for error in raised:
-        shown = " ".join([str(error), repr(error), error.api_message, repr(error.api_body),
-                          repr(vars(error))])
+        shown = " ".join(
+            [str(error), repr(error), error.api_message, repr(error.api_body), repr(vars(error))]
+        )
         assert API_KEY not in shown
 
 

@@ -1,0 +1,82 @@
+"""Sent cases: every submission in the ledger with Debitura's current status; retry failures."""
+
+import pandas as pd
+import streamlit as st
+
+from debitura import DebituraError
+from mapping.money import display_money
+from store.ledger import CREATED
+from ui import context
+from ui.import_runner import run_import
+from ui.page import just_entered, start_page
+from ui.review_state import review_state
+from ui.submissions import debitura_target, submitted_invoice_numbers
+from ui.submit_panels import outcomes_table
+from ui.submit_runner import OUTCOMES, run_submit
+from workflow.sent_cases import sent_cases, sent_cases_csv
+from workflow.submit import kashflow_account
+
+connection = start_page("Sent cases")
+st.title("Sent cases")
+target = debitura_target()
+ledger = context.workspace().ledger
+st.caption(f"Destination: {target.label}")
+
+refresh = st.button("Refresh status from Debitura", icon=":material/refresh:")
+if just_entered() or refresh:
+    try:
+        st.session_state["sent_cases"] = sent_cases(ledger, target)
+    except DebituraError as error:
+        st.error(f"Debitura's current status could not be read: {error}")
+        st.session_state["sent_cases"] = sent_cases(ledger, target, fetch_status=False)
+cases = st.session_state.get("sent_cases", [])
+if not cases:
+    st.info("No cases have been sent to this destination yet.")
+    st.stop()
+
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "Invoice": case.invoice_number,
+                "Debtor": case.debtor_name,
+                "Amount": display_money(case.amount, case.currency),
+                "Currency": case.currency,
+                "Case reference": case.case_reference,
+                "Status": case.status,
+                "Sent at": case.sent_at[:16].replace("T", " "),
+                "Connection": case.connection,
+                "Details": case.message,
+            }
+            for case in cases
+        ]
+    ),
+    hide_index=True,
+    key="sent_cases_table",
+    column_config={"Amount": st.column_config.TextColumn(alignment="right")},
+)
+st.download_button("Download as CSV", sent_cases_csv(cases), "sent-cases.csv", "text/csv")
+
+account = kashflow_account(connection)
+unsent = [case.invoice_number for case in cases if case.state != CREATED]
+if unsent:
+    st.subheader("Not sent")
+    retry = st.multiselect("Invoices to send again", unsent, default=unsent, key="retry_numbers")
+    if st.button("Retry", type="primary", disabled=not retry):
+        state = review_state(account)
+        if state.result is None:
+            run_import(connection, state, submitted_invoice_numbers(connection))
+        rows = [row for row in state.rows if row.invoice_number in set(retry)]
+        missing = set(retry) - {row.invoice_number for row in rows}
+        if missing:
+            st.warning(
+                "No longer open in KashFlow (paid or removed), so not sent: "
+                + ", ".join(sorted(missing))
+            )
+        if rows:
+            run_submit(connection, state, rows, target, retry_failed=True)
+            st.session_state["sent_cases"] = sent_cases(ledger, target)
+            st.rerun()
+if st.session_state.get(OUTCOMES):
+    with st.expander("Result of the last run"):
+        outcomes_table(st.session_state[OUTCOMES])

@@ -1,0 +1,68 @@
+"""Submit: the selected invoices as Debitura cases; check eligibility, then create each once."""
+
+import streamlit as st
+
+from mapping.case_payload import bulk_csv
+from mapping.rows import invoice_sort_key
+from ui.page import start_page
+from ui.review_state import current_review_state
+from ui.submissions import debitura_target
+from ui.submit_panels import blocked_list, cases_table, outcomes_table, signatures_needed
+from ui.submit_runner import NOTES, OUTCOMES, is_running, run_submit, start_submit
+from workflow.submit import kashflow_account, preview_cases
+
+connection = start_page("Submit")
+st.title("Send to Debitura")
+target = debitura_target()
+state = current_review_state()
+running = is_running()
+
+outcomes = st.session_state.get(OUTCOMES)
+if outcomes and not running:
+    st.subheader("Result of the last run")
+    for note in st.session_state.get(NOTES, []):
+        st.warning(note)
+    outcomes_table(outcomes)
+    st.page_link("pages/cases.py", label="See all sent cases", icon=":material/fact_check:")
+
+if state is None or state.account != kashflow_account(connection) or not state.selected:
+    st.info("No invoices are selected. Tick them on the Review page, then continue here.")
+    st.page_link("pages/review.py", label="Go to Review", icon=":material/table_view:")
+    st.stop()
+
+selected = [state.row(number) for number in sorted(state.selected, key=invoice_sort_key)]
+sendable = [row for row in selected if row.eligible]
+blocked = [row for row in selected if not row.eligible]
+if blocked:
+    blocked_list(blocked)
+if not sendable:
+    st.stop()
+
+st.subheader(f"{len(sendable)} case{'s' if len(sendable) != 1 else ''} to create")
+st.caption(f"Destination: {target.label}. Each invoice becomes one case, sent at most once.")
+previews = st.session_state.get("submit_previews", {})
+cases_table(sendable, previews, test_mode=target.test_mode)
+signatures_needed(previews)
+
+check, create, download = st.columns(3)
+if check.button("Check eligibility", disabled=running, icon=":material/rule:"):
+    with st.spinner("Asking Debitura about each case…"):
+        st.session_state["submit_previews"] = preview_cases(sendable, target)
+    st.rerun()
+create.button(
+    f"Create {len(sendable)} case{'s' if len(sendable) != 1 else ''}",
+    type="primary",
+    disabled=running,
+    on_click=start_submit,
+    icon=":material/send:",
+)
+download.download_button(
+    "Download cases (CSV for Debitura's bulk import)",
+    bulk_csv(sendable),
+    "debitura-cases.csv",
+    "text/csv",
+    disabled=running,
+)
+if running:
+    run_submit(connection, state, sendable, target)
+    st.rerun()

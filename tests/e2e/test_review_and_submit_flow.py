@@ -1,0 +1,162 @@
+"""The analyst's day in real Chromium: review, filter, fix, select, submit, see it marked."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import wait_for_app
+from tests.e2e.demo_data import blocking_codes, demo_rows, sendable
+from tests.e2e.grid import tick, type_into
+
+COMPANY = "Harrow & Finch Joinery Ltd"
+
+
+def open_review(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_role("button", name="Try the demo company").click()
+    wait_for_app(page)
+    expect(page.get_by_text(f"Connected to {COMPANY}")).to_be_visible(timeout=20_000)
+    page.get_by_role("link", name="Review invoices").click()
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"Fetched \d+ invoices at"))).to_be_visible()
+
+
+def showing(page: Page) -> str:
+    return page.get_by_text(re.compile(r"^Showing \d+ of \d+")).inner_text()
+
+
+def set_date_range(page: Page, label: str, start, end) -> None:
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("spinbutton", name=f"year, {label} start date").click()
+    page.keyboard.type(start.strftime("%Y%m%d"))
+    sidebar.get_by_role("spinbutton", name=f"year, {label} end date").click()
+    page.keyboard.type(end.strftime("%Y%m%d"))
+    page.keyboard.press("Escape")
+    page.get_by_role("heading", name="Review open invoices").click()  # commit the range
+    wait_for_app(page)
+
+
+def continue_to_submit(page: Page) -> None:
+    page.get_by_role("link", name="Continue to submit").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Send to Debitura")).to_be_visible()
+
+
+def grid(page: Page):
+    return page.get_by_test_id("stDataFrame").nth(1)
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return demo_rows()
+
+
+def test_filter_fix_select_and_continue_to_submit(page: Page, start_app, screenshot, rows):
+    missing_city = [
+        r for r in rows if r.currency == "GBP" and blocking_codes(r) == {"missing_city"}
+    ]
+    target = missing_city[0]
+    start, end = target.due_date, target.due_date + timedelta(days=20)
+    in_view = [r for r in rows if r.currency == "GBP" and start <= r.due_date <= end]
+    partner = next(i for i, r in enumerate(in_view) if sendable(r))
+
+    server = start_app()
+    page.set_viewport_size({"width": 1600, "height": 1100})
+    open_review(page, server.url)
+    screenshot("review-opened")
+
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("combobox", name="Currency").click()
+    page.get_by_role("option", name="GBP", exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    set_date_range(page, "Due between", start, end)
+    eligible_before = sum(r.eligible for r in in_view)
+    expect(
+        page.get_by_text(f"Showing {len(in_view)} of {len(rows)} · {eligible_before} eligible")
+    ).to_be_visible()
+    screenshot("filtered-by-currency-and-due-date")
+
+    # The invoice to fix, alone in the grid: its row is then the first one.
+    sidebar.get_by_placeholder("Invoice, customer code or debtor name").fill(target.invoice_number)
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text(f"Showing 1 of {len(rows)} · 0 eligible")).to_be_visible()
+    grid(page).scroll_into_view_if_needed()
+    type_into(page, grid(page), 0, "debtor_city", "Doncaster")
+    wait_for_app(page)
+    expect(page.get_by_text(f"Showing 1 of {len(rows)} · 1 eligible")).to_be_visible()
+    screenshot("missing-city-fixed")
+    tick(page, grid(page), 0)
+    wait_for_app(page)
+    expect(page.get_by_text("1 selected")).to_be_visible()
+
+    sidebar.get_by_placeholder("Invoice, customer code or debtor name").fill("")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text(f"· {eligible_before + 1} eligible")).to_be_visible()
+    tick(page, grid(page), partner)
+    wait_for_app(page)
+    expect(page.get_by_text("2 selected")).to_be_visible()
+    screenshot("two-selected")
+
+    continue_to_submit(page)
+    expect(page.get_by_role("heading", name="2 cases to create")).to_be_visible()
+    screenshot("submit-page")
+
+
+def test_preview_create_and_see_them_marked_on_review(page: Page, start_app, screenshot, rows):
+    ready = [r for r in rows if r.currency == "GBP" and sendable(r)]
+    server = start_app()
+    page.set_viewport_size({"width": 1600, "height": 1100})
+    open_review(page, server.url)
+
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("combobox", name="Currency").click()
+    page.get_by_role("option", name="GBP", exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    sidebar.get_by_role("combobox", name="Show").click()
+    page.get_by_role("option", name="Eligible", exact=True).click()
+    wait_for_app(page)
+    grid(page).scroll_into_view_if_needed()
+    shown = [r for r in rows if r.currency == "GBP" and r.eligible]
+    picks = [i for i, r in enumerate(shown) if sendable(r)][:2]
+    for position in picks:
+        tick(page, grid(page), position)
+        wait_for_app(page)
+    expect(page.get_by_text("2 selected")).to_be_visible()
+    continue_to_submit(page)
+
+    page.get_by_role("button", name="Check eligibility").click()
+    wait_for_app(page)
+    screenshot("eligibility-checked")
+    page.get_by_role("button", name="Create 2 cases").click()
+    wait_for_app(page)
+    result = page.get_by_text(re.compile("^Debitura cases: "))
+    expect(result).to_be_visible(timeout=20_000)
+    references = re.findall(r"(\d+) → ([A-Z0-9]{8})", result.inner_text())
+    assert sorted(n for n, _ in references) == sorted(shown[i].invoice_number for i in picks)
+    screenshot("cases-created")
+
+    page.get_by_role("link", name="Review invoices").click()
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"Fetched \d+ invoices at"))).to_be_visible()
+    sidebar.get_by_role("combobox", name="Show").click()
+    page.get_by_role("option", name="Already submitted", exact=True).click()
+    wait_for_app(page)
+    expect(
+        page.get_by_text(f"Showing 2 of {len(rows)} · 0 eligible · 2 already sent")
+    ).to_be_visible()
+    screenshot("review-marks-them-submitted")
+
+    page.get_by_role("link", name="Sent cases").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Sent cases")).to_be_visible()
+    screenshot("sent-cases")
+    assert ready  # the demo has cases Debitura accepts

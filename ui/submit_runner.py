@@ -1,0 +1,88 @@
+"""Runs a submission from the Submit page: re-check in KashFlow, then send with progress.
+
+Outcomes are written to session state as each arrives, so a click that interrupts the run
+(Streamlit stops the script) loses nothing on screen, and the ledger already holds every
+case sent; the next run settles anything left unconfirmed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from kashflow import KashFlowError
+from mapping import ReviewRow
+from ui import context
+from ui.review_state import ReviewState
+from workflow.connect import ActiveConnection
+from workflow.debitura_target import DebituraTarget
+from workflow.submit import SubmissionOutcome, kashflow_account, recheck_selection, submit_cases
+
+RUNNING = "submit_running"
+OUTCOMES = "submit_outcomes"
+NOTES = "submit_notes"
+
+
+def start_submit() -> None:
+    """Button callback: the next run sends, with every control drawn disabled."""
+    st.session_state[RUNNING] = True
+
+
+def is_running() -> bool:
+    return st.session_state.get(RUNNING, False)
+
+
+def run_submit(
+    connection: ActiveConnection,
+    state: ReviewState,
+    rows: Sequence[ReviewRow],
+    target: DebituraTarget,
+    *,
+    retry_failed: bool = False,
+) -> None:
+    # Kept in session state as they arrive: an interrupted run still shows what it did.
+    outcomes: list[SubmissionOutcome] = []
+    notes: list[str] = []
+    st.session_state[OUTCOMES] = outcomes
+    st.session_state[NOTES] = notes
+    try:
+        with st.status("Sending cases to Debitura…", expanded=True) as status:
+            st.write("Checking the selected invoices in KashFlow again…")
+            try:
+                recheck = recheck_selection(connection.client, rows, state.policy, state.overrides)
+            except KashFlowError as error:
+                notes.append(f"Nothing was sent: KashFlow could not be checked. {error}")
+                status.update(label="Nothing was sent", state="error")
+                return
+            notes.extend(f"{number} left out: {reason}" for number, reason in recheck.dropped)
+            notes.extend(f"{number} updated: {change}" for number, change in recheck.updated)
+            total = max(1, len(recheck.kept))
+            bar = st.progress(0.0, text=f"0 of {len(recheck.kept)}")
+
+            def show(outcome: SubmissionOutcome) -> None:
+                outcomes.append(outcome)
+                bar.progress(
+                    len(outcomes) / total,
+                    text=f"{len(outcomes)} of {len(recheck.kept)}: "
+                    f"{outcome.invoice_number} {outcome.label}",
+                )
+
+            report = submit_cases(
+                recheck.kept,
+                target=target,
+                ledger=context.workspace().ledger,
+                account=kashflow_account(connection),
+                connection_id=connection.saved.id if connection.saved else None,
+                on_result=show,
+                retry_failed=retry_failed,
+            )
+            status.update(
+                label=f"Done: {report.summary()}",
+                state="complete" if report.all_sent else "error",
+                expanded=False,
+            )
+        sent = {outcome.invoice_number for outcome in report.outcomes if outcome.is_sent}
+        state.selected -= sent
+    finally:
+        st.session_state[RUNNING] = False
