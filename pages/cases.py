@@ -55,7 +55,13 @@ st.dataframe(
     key="sent_cases_table",
     column_config={"Amount": st.column_config.TextColumn(alignment="right")},
 )
-st.download_button("Download as CSV", sent_cases_csv(cases), "sent-cases.csv", "text/csv")
+st.download_button(
+    "Download as CSV",
+    lambda: sent_cases_csv(cases),
+    "sent-cases.csv",
+    "text/csv",
+    on_click="ignore",
+)
 
 account = kashflow_account(connection)
 unsent = [case.invoice_number for case in cases if case.state != CREATED]

@@ -20,7 +20,10 @@ st.title("Review open invoices")
 workspace = context.workspace()
 
 switched = False
-saved_connections = {saved.id: saved for saved in workspace.connections.list()}
+# In a fixed order: the list itself is most-recently-used first, and reconnecting reorders it.
+saved_connections = {
+    saved.id: saved for saved in sorted(workspace.connections.list(), key=lambda c: c.id)
+}
 if len(saved_connections) > 1:
     current_id = connection.saved.id if connection.saved else next(iter(saved_connections))
     chosen = st.selectbox(
@@ -109,7 +112,11 @@ go.page_link(
     disabled=not state.selected,
 )
 download.download_button(
-    "Download shown rows (CSV)", rows_csv(shown_rows), "open-invoices.csv", "text/csv"
+    "Download shown rows (CSV)",
+    lambda: rows_csv(shown_rows),  # built on click only: costly at 20,000 rows
+    "open-invoices.csv",
+    "text/csv",
+    on_click="ignore",
 )
 with st.expander("Explain an invoice", expanded=False):
     explain_invoice(state, shown_numbers)

@@ -58,10 +58,11 @@ create.button(
 )
 download.download_button(
     "Download cases (CSV for Debitura's bulk import)",
-    bulk_csv(sendable),
+    lambda: bulk_csv(sendable),
     "debitura-cases.csv",
     "text/csv",
     disabled=running,
+    on_click="ignore",
 )
 if running:
     run_submit(connection, state, sendable, target)
