@@ -24,7 +24,7 @@ import sys
 from datetime import date
 
 from debitura import DebituraError
-from debitura.wire import dumps
+from jsonwire.encoding import dumps
 from kashflow import KashFlowError
 from mapping import ERROR, Policy, ReviewRow, london_today
 from mapping.case_payload import case_payload

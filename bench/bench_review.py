@@ -64,9 +64,7 @@ def measure(invoices: int, customers: int) -> tuple[float, list[float], int]:
         rows = len(app.session_state["review_state"].rows)
         timings = []
         for key, value in FILTER_CHANGES:
-            found = [w for w in _widgets(app) if w.key == key]
-            assert found, (key, [i.value for i in app.info], [e.value for e in app.error], app.exception)
-            widget = found[0]
+            widget = next(w for w in _widgets(app) if w.key == key)
             started = time.perf_counter()
             if key == "filter_search":
                 widget.input(value).run()

@@ -33,9 +33,9 @@ from debitura.errors import (
     validation_failed,
 )
 from debitura.models import Case, Preview, lifecycle_name
-from debitura.regions import us_state_code
 from debitura.transport import ApiResponse, RetryPolicy, Transport
-from debitura.wire import Fields, dumps
+from jsonwire.encoding import dumps
+from jsonwire.fields import Fields
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +272,7 @@ def preview_request(create_payload: Mapping[str, Any]) -> dict[str, Any]:
     ...     "currencyCode": "usd", "amountToRecover": 250, "dueDate": "2026-01-05",
     ...     "creditorReference": "INV-1",
     ...     "debtor": {"type": "Company", "name": "Acme", "countryAlpha2": "us",
-    ...                "stateAlpha2": "US-CA"}})  # doctest: +NORMALIZE_WHITESPACE
+    ...                "stateAlpha2": "CA"}})  # doctest: +NORMALIZE_WHITESPACE
     {'amountToRecover': 250, 'currencyCode': 'USD',
      'debtor': {'type': 'Company', 'countryAlpha2': 'US', 'stateAlpha2': 'CA'},
      'dueDate': '2026-01-05'}
@@ -295,10 +295,9 @@ def preview_request(create_payload: Mapping[str, Any]) -> dict[str, Any]:
     country = debtor.text("countryAlpha2").upper()
     if country:
         preview_debtor["countryAlpha2"] = country
-    if country == "US":
-        state = us_state_code(debtor.text("stateAlpha2")) or us_state_code(debtor.text("state"))
-        if state:
-            preview_debtor["stateAlpha2"] = state
+    state = debtor.text("stateAlpha2").upper()  # the create payload already has the 2 letters
+    if country == "US" and state:
+        preview_debtor["stateAlpha2"] = state
     body["debtor"] = preview_debtor
     buckets = {name: fields.get(name) for name in _AGE_BUCKETS if fields.get(name) is not None}
     if buckets:

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from debitura.wire import Fields, to_text
+from jsonwire.fields import Fields, to_text
 
 
 @dataclass(frozen=True, slots=True)

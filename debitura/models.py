@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from debitura.wire import Fields
+from jsonwire.fields import Fields
 
 # Lifecycle enum value -> the label Debitura shows (docs: case status definitions).
 LIFECYCLE_LABELS: dict[str, str] = {

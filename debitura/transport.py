@@ -28,7 +28,8 @@ from tenacity import (
 from urllib3.util.retry import Retry
 
 from debitura.errors import DebituraUnavailable, RateLimited, UnexpectedResponse
-from debitura.wire import Fields, loads
+from jsonwire.encoding import loads
+from jsonwire.fields import Fields
 
 log = logging.getLogger(__name__)
 

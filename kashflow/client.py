@@ -21,6 +21,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
+from jsonwire.fields import Fields
 from kashflow.credentials import Credentials
 from kashflow.errors import (
     AccountLocked,
@@ -35,7 +36,6 @@ from kashflow.errors import (
     SessionExpired,
     UnexpectedResponse,
 )
-from kashflow.fields import Fields
 from kashflow.models import Company, Customer, Invoice
 from kashflow.paging import ListingProgress, Page, PagedListing, read_page
 from kashflow.transport import ApiResponse, RetryPolicy, Transport

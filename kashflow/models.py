@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kashflow.fields import Fields
+from jsonwire.fields import Fields
 
 
 @dataclass(frozen=True, slots=True)

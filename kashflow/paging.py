@@ -16,8 +16,8 @@ from concurrent.futures import Future, as_completed
 from dataclasses import dataclass
 from typing import Any
 
+from jsonwire.fields import Fields
 from kashflow.errors import UnexpectedResponse
-from kashflow.fields import Fields
 
 log = logging.getLogger(__name__)
 

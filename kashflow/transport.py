@@ -28,8 +28,8 @@ from tenacity import (
 )
 from urllib3.util.retry import Retry
 
+from jsonwire.fields import Fields
 from kashflow.errors import KashFlowUnavailable, RateLimited, UnexpectedResponse
-from kashflow.fields import Fields
 
 log = logging.getLogger(__name__)
 

@@ -43,7 +43,7 @@ if saved_connections:
     st.subheader("Saved connections")
     for saved in saved_connections:
         name_column, reconnect_column, remove_column = st.columns([4, 1, 1])
-        name_column.markdown(f"**{saved.label}**" + ("  · demo" if saved.is_demo else ""))
+        name_column.markdown(f"**{saved.label}**")
         name_column.caption(f"Last used {saved.last_used_at[:16].replace('T', ' ')} UTC")
         if reconnect_column.button("Reconnect", key=f"reconnect-{saved.id}"):
             demo_url = demo_kashflow_url() if saved.is_demo else None

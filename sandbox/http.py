@@ -32,7 +32,6 @@ A subclass sets ``base_path`` and registers routes in its ``__init__``::
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import re
 import socket
@@ -45,10 +44,10 @@ from decimal import Decimal
 from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from json.encoder import encode_basestring
 from typing import Any, Self
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from jsonwire.encoding import dumps, loads
 from sandbox import faults as fault_actions
 from sandbox.faults import FaultDecision, Faults
 
@@ -56,82 +55,6 @@ logger = logging.getLogger("sandbox.http")
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 DATA, LOGIN, CONTROL = "data", "login", "control"
-
-
-# --- JSON -------------------------------------------------------------------------------------
-
-
-class RawJSON(str):
-    """Text that is already JSON; ``json_dumps`` copies it in verbatim (precomputed rows)."""
-
-    __slots__ = ()
-
-
-def json_dumps(value: Any) -> str:
-    """Compact JSON in which ``Decimal`` stays exact: ``Decimal("117.5000")`` → ``117.5000``.
-
-    Money never passes through float. ``RawJSON`` fragments are inserted as they are.
-    """
-    parts: list[str] = []
-    _encode(value, parts.append)
-    return "".join(parts)
-
-
-def _encode(value: Any, out: Callable[[str], Any]) -> None:
-    if isinstance(value, RawJSON):
-        out(value)
-    elif isinstance(value, str):
-        out(encode_basestring(value))
-    elif value is None:
-        out("null")
-    elif value is True:
-        out("true")
-    elif value is False:
-        out("false")
-    elif isinstance(value, int):
-        out(int.__repr__(value))
-    elif isinstance(value, Decimal):
-        out(decimal_text(value))
-    elif isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("JSON has no NaN or infinity")
-        out(float.__repr__(value))
-    elif isinstance(value, dict):
-        out("{")
-        first = True
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"JSON object keys must be strings, not {type(key).__name__}")
-            if not first:
-                out(",")
-            first = False
-            out(encode_basestring(key))
-            out(":")
-            _encode(item, out)
-        out("}")
-    elif isinstance(value, list | tuple):
-        out("[")
-        for index, item in enumerate(value):
-            if index:
-                out(",")
-            _encode(item, out)
-        out("]")
-    else:
-        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def decimal_text(value: Decimal) -> str:
-    """A Decimal as a plain JSON number, keeping its scale: ``117.5000``, never ``1.175E+2``."""
-    if not value.is_finite():
-        raise ValueError("JSON has no NaN or infinity")
-    if value.is_zero():
-        value = abs(value)  # no "-0.0000"
-    return format(value, "f")
-
-
-def json_loads(body: bytes | str) -> Any:
-    """Parse a request body; numbers with a fraction become ``Decimal``."""
-    return json.loads(body, parse_float=Decimal)
 
 
 # --- requests, responses, errors --------------------------------------------------------------
@@ -173,7 +96,7 @@ class Request:
         if not self.body.strip():
             raise HTTPError(400, "InvalidRequest", "The request body is empty.")
         try:
-            return json_loads(self.body)
+            return loads(self.body)
         except (ValueError, UnicodeDecodeError):
             raise HTTPError(400, "InvalidRequest", "The request body is not valid JSON.") from None
 
@@ -190,7 +113,7 @@ def json_response(
     value: Any, status: int = 200, headers: Iterable[tuple[str, str]] = ()
 ) -> Response:
     """``value`` as JSON. Pass a ``RawJSON`` or bytes that are already JSON to skip encoding."""
-    body = value if isinstance(value, bytes) else json_dumps(value).encode("utf-8")
+    body = value if isinstance(value, bytes) else dumps(value).encode("utf-8")
     return Response(status, body, headers=tuple(headers))
 
 
@@ -535,7 +458,7 @@ class JsonHTTPServer:
 
 
 def _plain(value: Any) -> Any:
-    # Knob values arrive through json_loads; a fractional number is a Decimal there.
+    # Knob values arrive through loads(); a fractional number is a Decimal there.
     return float(value) if isinstance(value, Decimal) else value
 
 

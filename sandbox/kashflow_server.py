@@ -31,16 +31,15 @@ from decimal import Decimal
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
+from jsonwire.encoding import RawJSON, dumps
 from sandbox.faults import Faults
 from sandbox.http import (
     LOGIN,
     HTTPError,
     JsonHTTPServer,
-    RawJSON,
     Request,
     Response,
     empty_response,
-    json_dumps,
     json_response,
 )
 from sandbox.kashflow_data import (
@@ -294,12 +293,10 @@ class KashFlowSandbox(JsonHTTPServer):
         )
         # JSON computed once: list rows now, single records on first request.
         self._invoice_rows = {
-            invoice.number: RawJSON(json_dumps(invoice.summary))
-            for invoice in self.dataset.invoices
+            invoice.number: RawJSON(dumps(invoice.summary)) for invoice in self.dataset.invoices
         }
         self._customer_rows = {
-            customer.code: RawJSON(json_dumps(customer.summary))
-            for customer in self.dataset.customers
+            customer.code: RawJSON(dumps(customer.summary)) for customer in self.dataset.customers
         }
         self._detail_cache: dict[tuple[str, str], bytes] = {}
         self._list_cache: dict[tuple[Any, ...], tuple[list[RawJSON], Decimal]] = {}
@@ -355,7 +352,7 @@ class KashFlowSandbox(JsonHTTPServer):
             dataset.invoices = tuple(
                 changed if item.number == changed.number else item for item in dataset.invoices
             )
-            self._invoice_rows[changed.number] = RawJSON(json_dumps(changed.summary))
+            self._invoice_rows[changed.number] = RawJSON(dumps(changed.summary))
             self._detail_cache.pop(("invoice", str(changed.number)), None)
             self._list_cache.clear()
 
@@ -628,7 +625,7 @@ class KashFlowSandbox(JsonHTTPServer):
         body = self._detail_cache.get((kind, key))
         if body is None:
             # Two threads may both encode it the first time; the result is the same.
-            body = self._detail_cache[(kind, key)] = json_dumps(record).encode("utf-8")
+            body = self._detail_cache[(kind, key)] = dumps(record).encode("utf-8")
         return body
 
     def _paging(self, request: Request) -> tuple[int, int]:
@@ -680,7 +677,7 @@ class KashFlowSandbox(JsonHTTPServer):
         }
         if self.config.omit_next_page_url:
             del meta["NextPageUrl"]
-        return json_response(RawJSON('{"MetaData":' + json_dumps(meta) + ',"Data":' + data + "}"))
+        return json_response(RawJSON('{"MetaData":' + dumps(meta) + ',"Data":' + data + "}"))
 
     def _drifting(self, list_name: str, page: int) -> bool:
         passes = self.faults.paging_drift

@@ -36,8 +36,9 @@ class SavedConnection:
 
     @property
     def label(self) -> str:
+        """How people tell saved connections apart: company, login, and whether it is the demo."""
         company = self.company_name or "KashFlow"
-        return f"{company} ({self.username})"
+        return f"{company} ({self.username})" + (" · demo" if self.is_demo else "")
 
 
 class ConnectionStore:

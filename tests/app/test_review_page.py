@@ -10,6 +10,8 @@ import pytest
 from mapping.money import display_money
 from sandbox.kashflow_server import DEMO_MEMORABLE_WORD, DEMO_PASSWORD, DEMO_USERNAME
 from tests.app.conftest import button, connect_demo, connect_typed, table_with, texts
+from workflow.settings import Settings
+from workflow.workspace import Workspace
 
 
 def open_review(app):
@@ -266,9 +268,10 @@ def test_with_several_saved_connections_the_page_offers_a_picker(
     app.switch_page("pages/review.py").run()
     picker = app.selectbox(key="connection_picker")
     assert len(picker.options) == 2
+    assert sorted(picker.options)[1].endswith("· demo")  # the two are told apart
     demo_rows = len(state(app).rows)  # the last connection used is preselected
     assert demo_rows == len(fresh_demo_sandboxes.kashflow.dataset.open_invoice_numbers())
-    typed = next(o for o in picker.options if o != picker.value)
+    typed = next(c.id for c in Workspace.open(Settings.load()).connections.list() if not c.is_demo)
     picker.set_value(typed).run()
     assert not app.exception
     assert len(state(app).rows) == len(other.dataset.open_invoice_numbers()) != demo_rows

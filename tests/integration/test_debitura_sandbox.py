@@ -321,7 +321,7 @@ def test_preview_of_a_us_debtor_names_the_state_jurisdiction(sandbox):
     payload = case_payload(
         currencyCode="USD",
         amountToRecover=Decimal("2500.00"),
-        debtor={"countryAlpha2": "US", "stateAlpha2": "California"},
+        debtor={"countryAlpha2": "US", "stateAlpha2": "CA"},
     )
     preview = client_for(sandbox).preview_case(payload)
     assert preview.jurisdiction == "United States - California"

@@ -13,8 +13,8 @@ from urllib.parse import quote
 import pytest
 import requests
 
+from jsonwire.encoding import dumps
 from sandbox.faults import SQL_TIMEOUT_ERROR, SQL_TIMEOUT_MESSAGE
-from sandbox.http import json_dumps
 from sandbox.kashflow_data import (
     HOME_CURRENCY,
     KASHFLOW_DOC_ADDRESS,
@@ -619,7 +619,7 @@ def test_serve_starts_a_running_server_for_the_cli(dataset):
 
 
 def all_json(dataset: Dataset) -> str:
-    return json_dumps(
+    return dumps(
         {
             "company": dataset.company,
             "customers": [customer.detail for customer in dataset.customers],

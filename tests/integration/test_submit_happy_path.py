@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from debitura.wire import to_date
+from jsonwire.fields import to_date
 from store.ledger import CREATED as LEDGER_CREATED
 from workflow.submit import ALREADY_SENT, CREATED, SENT_STATUSES
 

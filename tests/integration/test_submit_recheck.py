@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from debitura.wire import to_decimal
+from jsonwire.fields import to_decimal
 from mapping import apply_overrides
 from workflow.submit import BLOCKED, CREATED, RECHECK_FAILED, recheck_selection
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from debitura.wire import dumps
+from jsonwire.encoding import dumps
 from mapping.case_payload import (
     BULK_CSV_COLUMNS,
     DEFAULT_TEST_TAG,

@@ -1,16 +1,16 @@
-"""Tolerant readers for KashFlow JSON values.
+"""Tolerant readers for JSON values from KashFlow and Debitura.
 
 KashFlow mixes key casings (``VATNumber``/``VatNumber``, ``Firstname``/``LastName``), sends money
 as 4-6 decimal JSON numbers, dates as ``"YYYY-MM-DD HH:MM:SS[ +hh:mm]"`` or ISO forms, and uses
-``null`` and ``""`` interchangeably. Every reader here returns a clean value or ``None``/``""``;
-none of them raises on bad data.
+``null`` and ``""`` interchangeably; Debitura mixes ``isEligible`` and ``IsEligible``. Every
+reader here returns a clean value or ``None``/``""``; none of them raises on bad data.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,10 +31,15 @@ class Fields:
     __slots__ = ("_values",)
 
     def __init__(self, raw: Any) -> None:
-        if isinstance(raw, Mapping):
+        if isinstance(raw, Fields):
+            self._values = raw._values
+        elif isinstance(raw, Mapping):
             self._values = {str(key).lower(): value for key, value in raw.items()}
         else:
             self._values = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._values)
 
     def get(self, *names: str) -> Any:
         """The first present, non-null value among ``names``."""
@@ -53,6 +58,9 @@ class Fields:
     def date(self, *names: str) -> date | None:
         return to_date(self.get(*names))
 
+    def datetime(self, *names: str) -> datetime | None:
+        return to_datetime(self.get(*names))
+
     def flag(self, *names: str) -> bool:
         return to_flag(self.get(*names))
 
@@ -64,6 +72,13 @@ class Fields:
         if not isinstance(value, list):
             return []
         return [Fields(item) for item in value if isinstance(item, Mapping)]
+
+    def texts(self, *names: str) -> list[str]:
+        """A list of texts (a single text counts as a list of one), blanks left out."""
+        value = self.get(*names)
+        if not isinstance(value, list):
+            value = [value]
+        return [text for item in value if (text := to_text(item))]
 
 
 def to_text(value: Any) -> str:
@@ -139,6 +154,25 @@ def to_date(value: Any) -> date | None:
     except ValueError:
         return None
     return parsed if parsed.year >= _NO_DATE_BEFORE_YEAR else None
+
+
+def to_datetime(value: Any) -> datetime | None:
+    """An aware UTC datetime from an ISO text; naive timestamps are taken as UTC.
+
+    >>> to_datetime("2026-11-21T08:30:00")
+    datetime.datetime(2026, 11, 21, 8, 30, tzinfo=datetime.timezone.utc)
+    >>> to_datetime("2026-11-21T09:30:00.1234567+01:00").hour, to_datetime("x")
+    (8, None)
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    # .NET writes 7 fraction digits; Python reads at most 6.
+    text = re.sub(r"(\.\d{6})\d+", r"\1", value.strip())
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def to_flag(value: Any) -> bool:
