@@ -41,7 +41,7 @@ from debitura.models import (
     lifecycle_label,
     lifecycle_name,
 )
-from debitura.transport import NO_RETRIES, RetryPolicy
+from httpretry import NO_RETRIES, RetryPolicy
 
 __all__ = [
     "DEFAULT_BASE_URL",

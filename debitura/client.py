@@ -33,7 +33,8 @@ from debitura.errors import (
     validation_failed,
 )
 from debitura.models import Case, Preview, lifecycle_name
-from debitura.transport import ApiResponse, RetryPolicy, Transport
+from debitura.transport import ApiResponse, Transport
+from httpretry import RetryPolicy
 from jsonwire.encoding import dumps
 from jsonwire.fields import Fields
 

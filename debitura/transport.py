@@ -18,16 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
-from tenacity import (
-    Retrying,
-    before_sleep_log,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_random_exponential,
-)
-from urllib3.util.retry import Retry
 
 from debitura.errors import DebituraUnavailable, RateLimited, UnexpectedResponse
+from httpretry import RetryPolicy, retry_after_seconds, retrying
 from jsonwire.encoding import loads
 from jsonwire.fields import Fields
 
@@ -35,28 +28,6 @@ log = logging.getLogger(__name__)
 
 _NOT_JSON = object()
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try before telling the user Debitura is unavailable.
-
-    ``attempts`` counts every try (1 = no retries). Waits grow exponentially from
-    ``initial_wait`` up to ``max_wait`` seconds, with jitter; a ``Retry-After`` is honoured
-    up to ``max_retry_after`` seconds.
-    """
-
-    attempts: int = 5
-    initial_wait: float = 0.5
-    max_wait: float = 8.0
-    max_retry_after: float = 60.0
-
-    def __post_init__(self) -> None:
-        if self.attempts < 1:
-            raise ValueError("attempts must be at least 1")
-
-
-NO_RETRIES = RetryPolicy(attempts=1)
 
 
 @dataclass(frozen=True)
@@ -99,25 +70,8 @@ class Transport:
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> ApiResponse:
-        retrying = Retrying(
-            stop=stop_after_attempt(self._retry.attempts),
-            wait=self._wait,
-            retry=retry_if_exception_type(DebituraUnavailable),
-            sleep=self._sleep,
-            reraise=True,
-            before_sleep=before_sleep_log(log, logging.INFO),
-        )
-        return retrying(self._attempt, method, url, params, body, headers)
-
-    def _wait(self, retry_state: Any) -> float:
-        error = retry_state.outcome.exception()
-        retry_after = getattr(error, "retry_after", None)
-        if retry_after is not None:
-            return min(retry_after, self._retry.max_retry_after)
-        backoff = wait_random_exponential(
-            multiplier=self._retry.initial_wait, max=self._retry.max_wait
-        )
-        return backoff(retry_state)
+        attempts = retrying(self._retry, DebituraUnavailable, sleep=self._sleep)
+        return attempts(self._attempt, method, url, params, body, headers)
 
     def _attempt(
         self,
@@ -147,7 +101,7 @@ class Transport:
         api_body = payload if is_json else excerpt
         api_message = Fields(payload).text("message", "error") if is_json else ""
         if status in _RETRY_AFTER_STATUSES or status >= 500:
-            retry_after = _retry_after(response.headers.get("Retry-After"))
+            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
             if status == 429:
                 raise RateLimited(
                     status=status,
@@ -181,12 +135,3 @@ def _decode(response: requests.Response) -> tuple[Any, str]:
         return loads(content), ""
     except (ValueError, UnicodeDecodeError):
         return _NOT_JSON, content[:300].decode("utf-8", "replace")
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(Retry().parse_retry_after(value)))
-    except Exception:  # noqa: BLE001 - a malformed header just means "use our own backoff"
-        return None

@@ -1,5 +1,6 @@
 """KashFlow REST v2 client: login, company, invoices and customers as typed models."""
 
+from httpretry import RetryPolicy
 from kashflow.client import DEFAULT_BASE_URL, InvoiceListing, KashFlowClient
 from kashflow.credentials import Credentials
 from kashflow.errors import (
@@ -19,7 +20,6 @@ from kashflow.errors import (
 )
 from kashflow.models import Address, Company, Contact, Customer, Invoice
 from kashflow.paging import ListingProgress
-from kashflow.transport import RetryPolicy
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -19,8 +19,8 @@ from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
+from httpretry import RetryPolicy, retrying
 from jsonwire.fields import Fields
 from kashflow.credentials import Credentials
 from kashflow.errors import (
@@ -38,7 +38,7 @@ from kashflow.errors import (
 )
 from kashflow.models import Company, Customer, Invoice
 from kashflow.paging import ListingProgress, Page, PagedListing, read_page
-from kashflow.transport import ApiResponse, RetryPolicy, Transport
+from kashflow.transport import ApiResponse, Transport
 
 log = logging.getLogger(__name__)
 
@@ -168,17 +168,9 @@ class KashFlowClient:
         authentication failure is raised at once and never retried, because every wrong
         attempt counts toward KashFlow's lock-out.
         """
-        retrying = Retrying(
-            stop=stop_after_attempt(self._retry.attempts),
-            wait=wait_random_exponential(
-                multiplier=self._retry.initial_wait, max=self._retry.max_wait
-            ),
-            retry=retry_if_exception_type(KashFlowUnavailable),
-            reraise=True,
-            sleep=self._sleep,
-        )
+        attempts = retrying(self._retry, KashFlowUnavailable, sleep=self._sleep)
         self._token = None
-        token, company_name = retrying(self._two_step_login)
+        token, company_name = attempts(self._two_step_login)
         self._token = token
         self._login_company_name = company_name
         self._generation += 1

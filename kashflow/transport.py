@@ -19,15 +19,8 @@ from decimal import Decimal
 from typing import Any
 
 import requests
-from tenacity import (
-    Retrying,
-    before_sleep_log,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_random_exponential,
-)
-from urllib3.util.retry import Retry
 
+from httpretry import RetryPolicy, retry_after_seconds, retrying
 from jsonwire.fields import Fields
 from kashflow.errors import KashFlowUnavailable, RateLimited, UnexpectedResponse
 
@@ -35,16 +28,6 @@ log = logging.getLogger(__name__)
 
 SQL_TIMEOUT_ERROR = "-2146232060"
 _NOT_JSON = object()
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try before telling the user KashFlow is unavailable."""
-
-    attempts: int = 5
-    initial_wait: float = 0.5
-    max_wait: float = 8.0
-    max_retry_after: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -97,25 +80,8 @@ class Transport:
     ) -> ApiResponse:
         if not retry:
             return self._attempt(method, url, params, json_body, headers)
-        retrying = Retrying(
-            stop=stop_after_attempt(self._retry.attempts),
-            wait=self._wait,
-            retry=retry_if_exception_type(KashFlowUnavailable),
-            sleep=self._sleep,
-            reraise=True,
-            before_sleep=before_sleep_log(log, logging.INFO),
-        )
-        return retrying(self._attempt, method, url, params, json_body, headers)
-
-    def _wait(self, retry_state: Any) -> float:
-        error = retry_state.outcome.exception()
-        retry_after = getattr(error, "retry_after", None)
-        if retry_after is not None:
-            return min(retry_after, self._retry.max_retry_after)
-        backoff = wait_random_exponential(
-            multiplier=self._retry.initial_wait, max=self._retry.max_wait
-        )
-        return backoff(retry_state)
+        attempts = retrying(self._retry, KashFlowUnavailable, sleep=self._sleep)
+        return attempts(self._attempt, method, url, params, json_body, headers)
 
     def _attempt(
         self,
@@ -142,7 +108,7 @@ class Transport:
         payload = _decode(response)
         where = response.url or url
         if status == 429:
-            retry_after = _retry_after(response.headers.get("Retry-After"))
+            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
             raise RateLimited(status=status, url=where, retry_after=retry_after)
         if status >= 500:
             raise KashFlowUnavailable(
@@ -176,12 +142,3 @@ def _decode(response: requests.Response) -> Any:
         return json.loads(response.content, parse_float=Decimal)
     except ValueError:
         return _NOT_JSON
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(Retry().parse_retry_after(value)))
-    except Exception:  # noqa: BLE001 - a malformed header just means "use our own backoff"
-        return None
