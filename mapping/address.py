@@ -36,6 +36,26 @@ _POSTCODE_AT_END = {
     "US": re.compile(r"(?:^|\s)(\d{5}(?:-\d{4})?)$"),
 }
 _CODE = re.compile(r"[A-Za-z]{2,3}")
+_UK_POSTCODE = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})")
+
+
+def tidy_postcode(postcode: str, country: str) -> str:
+    """A postcode as the post office writes it: spaces collapsed; for the UK, upper case with
+    the one space before the last three characters.
+
+    >>> tidy_postcode("gl50 2pu", "GB"), tidy_postcode("dn33ub", "GB")
+    ('GL50 2PU', 'DN3 3UB')
+    >>> tidy_postcode(" 753  20 ", "SE")
+    '753 20'
+    >>> tidy_postcode("not a code", "GB")
+    'not a code'
+    """
+    text = " ".join(postcode.split())
+    if country in _COUNTY_COUNTRIES:
+        match = _UK_POSTCODE.fullmatch(text.upper())
+        if match:
+            return f"{match[1]} {match[2]}"
+    return text
 
 
 class AddressSplit(NamedTuple):
@@ -113,8 +133,21 @@ def _state_at_end(part: str) -> tuple[str, str]:
 
 
 def _without_postcode(part: str, compact_postcode: str) -> str:
-    """``part`` less a trailing postcode, compared without spaces or case ("ls14ab")."""
+    """``part`` less the postcode at its end ("Leeds LS1 4AB") or, as much of Europe writes
+    it, at its start ("753 20 Uppsala"); compared without spaces or case.
+
+    >>> _without_postcode("753 20 Uppsala", "75320"), _without_postcode("Leeds LS1 4AB", "ls14ab")
+    ('Uppsala', 'Leeds')
+    """
     compact_part = "".join(part.split()).lower()
+    if compact_part.startswith(compact_postcode) and compact_part != compact_postcode:
+        remaining, cut = len(compact_postcode), 0
+        while remaining:
+            if not part[cut].isspace():
+                remaining -= 1
+            cut += 1
+        if part[cut : cut + 1].isspace():  # the postcode is a word of its own
+            return part[cut:].lstrip()
     if not compact_part.endswith(compact_postcode):
         return part
     # Walk back over the postcode's characters in the original text, spaces included.

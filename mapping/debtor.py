@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kashflow.models import Customer
-from mapping.address import split_address, us_state_code
+from mapping.address import split_address, tidy_postcode, us_state_code
 from mapping.contacts import contact_name, pick_email, pick_phone
 from mapping.country import DEFAULT_COUNTRY, country_from_text, resolve_country
 from mapping.debtor_type import infer_debtor_type, parse_debtor_type
@@ -159,7 +159,7 @@ def map_debtor(customer: Customer | None, *, fallback_name: str = "") -> DebtorD
         email=pick_email(customer),
         phone=phone,
         address=split.street,
-        postcode=address.postcode or split.postcode,
+        postcode=tidy_postcode(address.postcode or split.postcode, country),
         city=split.city,
         country=country,
         state=split.state,
@@ -209,7 +209,7 @@ def override_debtor(base: DebtorDraft, overrides: Mapping[str, str]) -> DebtorDr
         email=edits.get("email", old.email),
         phone=phone,
         address=edits.get("address", old.address),
-        postcode=edits.get("postcode", old.postcode),
+        postcode=tidy_postcode(edits.get("postcode", old.postcode), country),
         city=edits.get("city", old.city),
         country=country,
         state=state,

@@ -6,6 +6,7 @@ import pytest
 
 from kashflow.models import Customer
 from mapping import is_uk_county, map_debtor, split_address, us_state_code
+from mapping.address import tidy_postcode
 
 CASES = [
     # The KashFlow documentation's customer: "GB" dropped, county dropped from the last line.
@@ -70,6 +71,13 @@ CASES = [
     (("1 Main St", "Springfield", "IN"), "46201", "US", ("1 Main St", "Springfield", "IN", "")),
     # A state only for US debtors.
     (("1 Main St", "Toronto", "ON"), "M5H 2N2", "CA", ("1 Main St, Toronto", "ON", "", "")),
+    # Much of Europe writes the postcode before the town, on the same line as the street.
+    (("Storgatan 5, 753 20 Uppsala",), "753 20", "SE", ("Storgatan 5", "Uppsala", "", "")),
+    (("Keizersgracht 221", "1016 DV Amsterdam"), "1016 DV", "NL",
+     ("Keizersgracht 221", "Amsterdam", "", "")),
+    (("14 rue des Tanneurs, 69002 Lyon",), "69002", "FR", ("14 rue des Tanneurs", "Lyon", "", "")),
+    # A number that merely starts like the postcode is not it.
+    (("12 Main St", "12345 Oaks"), "1234", "DE", ("12 Main St, 12345 Oaks", "", "", "")),
     # Nothing usable.
     (("", "", "", ""), "", "GB", ("", "", "", "")),
     (("GB", "United Kingdom"), "DN3 3UB", "GB", ("", "", "", "")),
@@ -142,3 +150,13 @@ def test_us_debtor_without_a_state_is_an_error():
     draft = map_debtor(customer)
     assert draft.debtor.state == ""
     assert "missing_state" in {problem.code for problem in draft.errors}
+
+
+@pytest.mark.parametrize(
+    ("postcode", "country", "expected"),
+    [("gl50 2pu", "GB", "GL50 2PU"), ("dn33ub", "GB", "DN3 3UB"), ("SW1A1AA", "GB", "SW1A 1AA"),
+     (" bt1  5gs ", "GB", "BT1 5GS"), ("ec1a 1bb", "IM", "EC1A 1BB"), ("75320", "SE", "75320"),
+     ("1016  dv", "NL", "1016 dv"), ("not a code", "GB", "not a code"), ("", "GB", "")],
+)  # fmt: skip
+def test_postcodes_are_tidied_as_the_post_office_writes_them(postcode, country, expected):
+    assert tidy_postcode(postcode, country) == expected
