@@ -70,6 +70,11 @@ class ReviewRow:
         return not any(problem.severity == ERROR for problem in self.problems)
 
     @property
+    def base_debtor(self) -> DebtorDraft:
+        """The debtor as first mapped, which edits apply to (for a hand-built row: as shown)."""
+        return self.mapped_debtor or _draft_from_row(self)
+
+    @property
     def overridden(self) -> frozenset[str]:
         """The debtor fields the analyst edited."""
         return frozenset(key for key, _ in self.overrides)
@@ -214,7 +219,7 @@ def apply_overrides(row: ReviewRow, overrides: Mapping[str, str], policy: Policy
     new_overrides = tuple(sorted(merged.items()))
     if new_overrides == row.overrides:
         return row
-    base = row.mapped_debtor or _draft_from_row(row)
+    base = row.base_debtor
     draft = override_debtor(base, merged)
     return replace(
         row,

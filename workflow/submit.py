@@ -45,7 +45,6 @@ from mapping import Policy, ReviewRow, apply_overrides, build_row
 from mapping.case_payload import PayloadError, case_payload, payload_fingerprint
 from mapping.money import format_money
 from mapping.problems import ERROR, Problem
-from mapping.rows import _draft_from_row as draft_from_row  # a hand-built row's own fallback
 from mapping.status import canonical_status, is_open_status
 from store.ledger import CREATED as LEDGER_CREATED
 from store.ledger import FAILED as LEDGER_FAILED
@@ -159,8 +158,9 @@ def recheck_selection(
                 if not is_open_status(status):
                     dropped.append((number, _closed_reason(status or invoice.status)))
                     continue
-                draft = row.mapped_debtor or draft_from_row(row)
-                fresh = build_row(invoice, draft, policy, already_submitted=row.already_submitted)
+                fresh = build_row(
+                    invoice, row.base_debtor, policy, already_submitted=row.already_submitted
+                )
                 changes = _changes(row, fresh)
                 if changes:
                     kept.append(apply_overrides(fresh, edits, policy))
