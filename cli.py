@@ -254,40 +254,53 @@ def _submit_exit_code(report: SubmitReport, not_open: list[str]) -> int:
 
 
 def command_sandbox(args: argparse.Namespace) -> int:
+    from sandbox.debitura_server import SANDBOX_API_KEY, DebituraFaults, DebituraSandboxConfig
+    from sandbox.debitura_server import serve as serve_debitura
     from sandbox.kashflow_server import (
         DEMO_MEMORABLE_WORD,
         DEMO_PASSWORD,
         DEMO_USERNAME,
         KashFlowFaults,
         KashFlowSandboxConfig,
-        serve,
     )
+    from sandbox.kashflow_server import serve as serve_kashflow
 
-    config = KashFlowSandboxConfig(
-        host="127.0.0.1",
-        port=args.port,
-        invoices=args.invoices,
-        customers=args.customers,
-        seed=args.seed,
+    kashflow = serve_kashflow(
+        KashFlowSandboxConfig(
+            host="127.0.0.1",
+            port=args.port,
+            invoices=args.invoices,
+            customers=args.customers,
+            seed=args.seed,
+        ),
+        KashFlowFaults(latency_ms=args.latency_ms),
     )
-    server = serve(config, KashFlowFaults(latency_ms=args.latency_ms))
-    print(f"KashFlow sandbox:  {server.url}", flush=True)
-    print(f"  fault knobs:     {server.root_url}/_sandbox/faults")
+    debitura = serve_debitura(
+        DebituraSandboxConfig(host="127.0.0.1", port=args.debitura_port),
+        DebituraFaults(latency_ms=args.latency_ms),
+    )
+    print(f"KashFlow sandbox:  {kashflow.url}", flush=True)
+    print(f"  fault knobs:     {kashflow.root_url}/_sandbox/faults")
     print(f"  login email:     {DEMO_USERNAME}")
     print(f"  password:        {DEMO_PASSWORD}")
     print(f"  memorable word:  {DEMO_MEMORABLE_WORD}")
+    print(f"Debitura sandbox:  {debitura.url}")
+    print(f"  fault knobs:     {debitura.root_url}/_sandbox/faults")
+    print(f"  API key:         {SANDBOX_API_KEY}")
     print(
-        f"Try: KASHFLOW_BASE_URL={server.url} KASHFLOW_USERNAME={DEMO_USERNAME} "
+        f"Try: KASHFLOW_BASE_URL={kashflow.url} KASHFLOW_USERNAME={DEMO_USERNAME} "
         f"KASHFLOW_PASSWORD={DEMO_PASSWORD} KASHFLOW_MEMORABLE_WORD={DEMO_MEMORABLE_WORD} "
-        "python cli.py connect",
+        f"DEBITURA_BASE_URL={debitura.url} DEBITURA_API_KEY={SANDBOX_API_KEY} "
+        "python cli.py submit --all-eligible --dry-run",
         flush=True,
     )
     try:
-        server.wait()
+        kashflow.wait()
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
+        kashflow.stop()
+        debitura.stop()
     return 0
 
 
@@ -375,7 +388,12 @@ def _parser() -> argparse.ArgumentParser:
     submit_parser.set_defaults(command=command_submit)
 
     sandbox_parser = commands.add_parser("sandbox", help="run the sandbox servers on 127.0.0.1")
-    sandbox_parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    sandbox_parser.add_argument(
+        "--port", type=int, default=0, help="the KashFlow sandbox's port (0 picks a free one)"
+    )
+    sandbox_parser.add_argument(
+        "--debitura-port", type=int, default=0, help="the Debitura sandbox's (0: a free one)"
+    )
     sandbox_parser.add_argument("--invoices", type=int, default=300)
     sandbox_parser.add_argument("--customers", type=int, default=80)
     sandbox_parser.add_argument("--seed", type=int, default=20261121)

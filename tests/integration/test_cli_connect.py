@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,10 @@ def test_sandbox_command_serves_the_demo_company():
         }
         result = run_cli("connect", env=env)
         assert (result.returncode, result.stdout.strip()) == (0, COMPANY)
+        lines = [process.stdout.readline() for _ in range(5)]
+        debitura_url = next(line for line in lines if line.startswith("Debitura sandbox:"))
+        with urllib.request.urlopen(debitura_url.split()[-1] + "/_sandbox/stats") as reply:
+            assert reply.status == 200
     finally:
         process.terminate()
         process.wait(timeout=10)
