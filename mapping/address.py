@@ -73,7 +73,7 @@ def _key(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _counties() -> frozenset[str]:
-    text = (resources.files("mapping") / "data" / "uk_counties.txt").read_text("utf-8")
+    text = (resources.files("mapping") / "reference" / "uk_counties.txt").read_text("utf-8")
     names = (line.strip() for line in text.splitlines())
     return frozenset(_county_key(name) for name in names if name and not name.startswith("#"))
 
