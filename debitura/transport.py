@@ -11,16 +11,14 @@ answer instead of creating a second case. Any other 4xx comes back to the caller
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 
 from debitura.errors import DebituraUnavailable, RateLimited, UnexpectedResponse
-from httpretry import RetryPolicy, retry_after_seconds, retrying
+from httpretry import RetryingTransport, retry_after_seconds
 from jsonwire.encoding import loads
 from jsonwire.fields import Fields
 
@@ -43,23 +41,10 @@ class ApiResponse:
         return 200 <= self.status < 300
 
 
-class Transport:
+class Transport(RetryingTransport):
     """Sends requests through one ``requests.Session`` and retries what is worth retrying."""
 
-    def __init__(
-        self,
-        session: requests.Session,
-        *,
-        timeout: tuple[float, float] | float,
-        retry: RetryPolicy,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._session = session
-        self._timeout = timeout
-        self._retry = retry
-        self._sleep = sleep
-        self._counter_lock = threading.Lock()
-        self.requests_sent = 0
+    transient = DebituraUnavailable
 
     def send(
         self,
@@ -70,8 +55,7 @@ class Transport:
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> ApiResponse:
-        attempts = retrying(self._retry, DebituraUnavailable, sleep=self._sleep)
-        return attempts(self._attempt, method, url, params, body, headers)
+        return self._with_retries(method, url, params, body, headers)
 
     def _attempt(
         self,
@@ -81,8 +65,7 @@ class Transport:
         body: bytes | None,
         headers: Mapping[str, str] | None,
     ) -> ApiResponse:
-        with self._counter_lock:
-            self.requests_sent += 1
+        self._count_request()
         try:
             response = self._session.request(
                 method, url, params=params, data=body, headers=headers, timeout=self._timeout

@@ -4,11 +4,13 @@ jitter, and a server's ``Retry-After`` honoured (up to a cap). Built on tenacity
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import requests
 from tenacity import (
     Retrying,
     before_sleep_log,
@@ -18,7 +20,7 @@ from tenacity import (
 )
 from urllib3.util.retry import Retry
 
-__all__ = ["NO_RETRIES", "RetryPolicy", "retry_after_seconds", "retrying"]
+__all__ = ["NO_RETRIES", "RetryPolicy", "RetryingTransport", "retry_after_seconds", "retrying"]
 
 log = logging.getLogger(__name__)
 
@@ -86,3 +88,36 @@ def retry_after_seconds(value: str | None) -> float | None:
         return max(0.0, float(Retry().parse_retry_after(value)))
     except Exception:  # noqa: BLE001 - a malformed header just means "use our own backoff"
         return None
+
+
+class RetryingTransport:
+    """What each API's transport shares: one ``requests.Session``, its timeouts, a count of
+    requests sent, and retries of the API's transient error. Subclasses set ``transient`` and
+    write ``_attempt`` (one exchange: raise ``transient`` for what is worth retrying)."""
+
+    transient: type[Exception] = Exception
+
+    def __init__(
+        self,
+        session: requests.Session,
+        *,
+        timeout: tuple[float, float] | float,
+        retry: RetryPolicy,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._session = session
+        self._timeout = timeout
+        self._retry = retry
+        self._sleep = sleep
+        self._counter_lock = threading.Lock()
+        self.requests_sent = 0
+
+    def _with_retries(self, *args: Any) -> Any:
+        return retrying(self._retry, self.transient, sleep=self._sleep)(self._attempt, *args)
+
+    def _attempt(self, *args: Any) -> Any:
+        raise NotImplementedError
+
+    def _count_request(self) -> None:
+        with self._counter_lock:
+            self.requests_sent += 1

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import requests
 
-from httpretry import RetryPolicy, retry_after_seconds, retrying
+from httpretry import RetryingTransport, retry_after_seconds
 from jsonwire.fields import Fields
 from kashflow.errors import KashFlowUnavailable, RateLimited, UnexpectedResponse
 
@@ -50,23 +48,10 @@ class ApiResponse:
         return Fields(self.payload).text("Message")
 
 
-class Transport:
+class Transport(RetryingTransport):
     """Sends requests through one ``requests.Session`` and retries what is worth retrying."""
 
-    def __init__(
-        self,
-        session: requests.Session,
-        *,
-        timeout: tuple[float, float],
-        retry: RetryPolicy,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._session = session
-        self._timeout = timeout
-        self._retry = retry
-        self._sleep = sleep
-        self._counter_lock = threading.Lock()
-        self.requests_sent = 0
+    transient = KashFlowUnavailable
 
     def send(
         self,
@@ -80,8 +65,7 @@ class Transport:
     ) -> ApiResponse:
         if not retry:
             return self._attempt(method, url, params, json_body, headers)
-        attempts = retrying(self._retry, KashFlowUnavailable, sleep=self._sleep)
-        return attempts(self._attempt, method, url, params, json_body, headers)
+        return self._with_retries(method, url, params, json_body, headers)
 
     def _attempt(
         self,
@@ -91,8 +75,7 @@ class Transport:
         json_body: Any,
         headers: Mapping[str, str] | None,
     ) -> ApiResponse:
-        with self._counter_lock:
-            self.requests_sent += 1
+        self._count_request()
         try:
             response = self._session.request(
                 method, url, params=params, json=json_body, headers=headers, timeout=self._timeout
