@@ -33,18 +33,27 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
 
 
 @pytest.fixture
-def start_kashflow_sandbox() -> Iterator:
-    """Start in-process KashFlow sandboxes with the given config and faults; stopped after."""
-    servers: list[KashFlowSandbox] = []
+def started() -> Iterator:
+    """``started(server)`` starts an in-process sandbox server; every one stops after the test."""
+    servers = []
 
-    def start(faults: KashFlowFaults | None = None, **config) -> KashFlowSandbox:
-        server = KashFlowSandbox(KashFlowSandboxConfig(**config), faults).start()
-        servers.append(server)
+    def start(server):
+        servers.append(server.start())
         return server
 
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def start_kashflow_sandbox(started):
+    """Start in-process KashFlow sandboxes with the given config and faults."""
+
+    def start(faults: KashFlowFaults | None = None, **config) -> KashFlowSandbox:
+        return started(KashFlowSandbox(KashFlowSandboxConfig(**config), faults))
+
+    return start
 
 
 @pytest.fixture

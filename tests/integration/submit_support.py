@@ -5,7 +5,6 @@ Import the ``world`` fixture (and ``start_world`` for a custom one) into a test 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -97,9 +96,9 @@ class World:
 
 
 @pytest.fixture
-def start_world(tmp_path) -> Iterator:
+def start_world(tmp_path, started):
     """``start_world(faults=..., retry=..., **debitura_config)`` → a ``World``; stopped after."""
-    servers = []
+    worlds = 0
 
     def start(
         faults: DebituraFaults | None = None,
@@ -109,14 +108,14 @@ def start_world(tmp_path) -> Iterator:
         customers: int = 12,
         **debitura_config,
     ) -> World:
+        nonlocal worlds
+        worlds += 1
         debitura_config.setdefault("today", TODAY)
         debitura_config.setdefault("minimum_usd", Decimal(0))  # every eligible row is accepted
-        kashflow = KashFlowSandbox(
-            KashFlowSandboxConfig(invoices=invoices, customers=customers)
-        ).start()
-        servers.append(kashflow)
-        debitura = DebituraSandbox(DebituraSandboxConfig(**debitura_config), faults).start()
-        servers.append(debitura)
+        kashflow = started(
+            KashFlowSandbox(KashFlowSandboxConfig(invoices=invoices, customers=customers))
+        )
+        debitura = started(DebituraSandbox(DebituraSandboxConfig(**debitura_config), faults))
         client = KashFlowClient(
             Credentials(DEMO_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD), base_url=kashflow.url
         )
@@ -124,15 +123,13 @@ def start_world(tmp_path) -> Iterator:
         return World(
             kashflow=kashflow,
             debitura=debitura,
-            data_dir=tmp_path / f"data-{len(servers)}",
+            data_dir=tmp_path / f"data-{2 * worlds}",
             target=debitura_target(debitura, retry=retry),
             kashflow_client=client,
             policy=Policy(as_of=as_of),
         )
 
-    yield start
-    for server in servers:
-        server.stop()
+    return start
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -37,18 +36,12 @@ FAST = RetryPolicy(attempts=5, initial_wait=0.001, max_wait=0.005, max_retry_aft
 
 
 @pytest.fixture
-def start_sandbox() -> Iterator:
-    servers: list[DebituraSandbox] = []
-
+def start_sandbox(started):
     def start(faults: DebituraFaults | None = None, **config) -> DebituraSandbox:
         config.setdefault("today", TODAY)
-        server = DebituraSandbox(DebituraSandboxConfig(**config), faults).start()
-        servers.append(server)
-        return server
+        return started(DebituraSandbox(DebituraSandboxConfig(**config), faults))
 
-    yield start
-    for server in servers:
-        server.stop()
+    return start
 
 
 @pytest.fixture

@@ -54,18 +54,12 @@ def dataset() -> Dataset:
 
 
 @pytest.fixture
-def start_sandbox(dataset):
-    servers: list[KashFlowSandbox] = []
-
+def start_sandbox(dataset, start_kashflow_sandbox):
     def start(faults: KashFlowFaults | None = None, **config) -> KashFlowSandbox:
         config.setdefault("dataset", dataset)
-        server = KashFlowSandbox(KashFlowSandboxConfig(**config), faults).start()
-        servers.append(server)
-        return server
+        return start_kashflow_sandbox(faults, **config)
 
-    yield start
-    for server in servers:
-        server.stop()
+    return start
 
 
 @pytest.fixture
