@@ -324,18 +324,15 @@ class DebituraSandbox(JsonHTTPServer):
 
     base_path = ""
     case_insensitive_paths = True
+    faults_class = DebituraFaults
+    faults: DebituraFaults
     server_name = "debitura-sandbox"
 
     def __init__(
         self, config: DebituraSandboxConfig | None = None, faults: DebituraFaults | None = None
     ) -> None:
         config = config or DebituraSandboxConfig()
-        if faults is None:
-            faults = DebituraFaults()
-        elif not isinstance(faults, DebituraFaults):
-            raise TypeError("pass DebituraFaults (it has the Debitura-specific knobs)")
         super().__init__(host=config.host, port=config.port, faults=faults)
-        self.faults: DebituraFaults = faults
         self.config = config
         self._lock = threading.RLock()
         self._rng = random.Random(config.seed) if config.seed is not None else random.SystemRandom()

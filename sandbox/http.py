@@ -260,6 +260,7 @@ class JsonHTTPServer:
     base_path = ""  # appended to the root URL by ``url``
     case_insensitive_paths = False
     server_name = "sandbox"
+    faults_class: type[Faults] = Faults  # a server with knobs of its own names its subclass
     idle_connection_timeout = 60.0  # seconds a keep-alive connection may sit unused
 
     def __init__(
@@ -267,7 +268,11 @@ class JsonHTTPServer:
     ) -> None:
         self.host = host
         self._requested_port = port
-        self.faults = faults if faults is not None else Faults()
+        if faults is None:
+            faults = self.faults_class()
+        elif not isinstance(faults, self.faults_class):
+            raise TypeError(f"pass {self.faults_class.__name__} (it has this server's own knobs)")
+        self.faults = faults
         self.stats = RequestStats()
         self.router = Router(case_insensitive=self.case_insensitive_paths)
         self._httpd: _ThreadingServer | None = None

@@ -258,18 +258,15 @@ class KashFlowSandbox(JsonHTTPServer):
 
     base_path = "/v2"
     case_insensitive_paths = True
+    faults_class = KashFlowFaults
+    faults: KashFlowFaults
     server_name = "kashflow-sandbox"
 
     def __init__(
         self, config: KashFlowSandboxConfig | None = None, faults: KashFlowFaults | None = None
     ) -> None:
         config = config or KashFlowSandboxConfig()
-        if faults is None:
-            faults = KashFlowFaults()
-        elif not isinstance(faults, KashFlowFaults):
-            raise TypeError("pass KashFlowFaults (it has the KashFlow-specific knobs)")
         super().__init__(host=config.host, port=config.port, faults=faults)
-        self.faults: KashFlowFaults = faults
         self.config = config
         self.dataset = config.dataset or generate(
             seed=config.seed,
