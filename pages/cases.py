@@ -10,13 +10,12 @@ from ui import context
 from ui.import_runner import run_import
 from ui.page import just_entered, start_page
 from ui.review_state import review_state
-from ui.submissions import debitura_target, submitted_invoice_numbers
+from ui.submissions import debitura_target
 from ui.submit_panels import outcomes_table
 from ui.submit_runner import OUTCOMES, run_submit
 from workflow.sent_cases import sent_cases, sent_cases_csv
-from workflow.submit import kashflow_account
 
-connection = start_page("Sent cases")
+connection = start_page("Sent cases", why="this page lists the cases sent from its invoices.")
 st.title("Sent cases")
 target = debitura_target()
 ledger = context.workspace().ledger
@@ -63,15 +62,14 @@ st.download_button(
     on_click="ignore",
 )
 
-account = kashflow_account(connection)
 unsent = [case.invoice_number for case in cases if case.state != CREATED]
 if unsent:
     st.subheader("Not sent")
     retry = st.multiselect("Invoices to send again", unsent, default=unsent, key="retry_numbers")
     if st.button("Retry", type="primary", disabled=not retry):
-        state = review_state(account)
+        state = review_state(connection.account_key)
         if state.result is None:
-            run_import(connection, state, submitted_invoice_numbers(connection))
+            run_import(connection, state)
         rows = [row for row in state.rows if row.invoice_number in set(retry)]
         missing = set(retry) - {row.invoice_number for row in rows}
         if missing:

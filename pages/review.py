@@ -11,11 +11,9 @@ from ui.review_filters import filter_widgets, set_buckets
 from ui.review_grid import review_grid
 from ui.review_panels import ageing_chart, explain_invoice, selection_line, totals_table
 from ui.review_state import review_state
-from ui.submissions import submitted_invoice_numbers
 from workflow.export import rows_csv
-from workflow.submit import kashflow_account
 
-connection = start_page("Review")
+connection = start_page("Review", why="this page shows its unpaid and overdue invoices.")
 st.title("Review open invoices")
 workspace = context.workspace()
 
@@ -41,7 +39,7 @@ if len(saved_connections) > 1:
             st.error(str(error))
             st.stop()
 
-state = review_state(kashflow_account(connection))
+state = review_state(connection.account_key)
 refresh = st.button("Refresh from KashFlow", icon=":material/refresh:")
 if (
     just_entered()
@@ -50,7 +48,7 @@ if (
     or st.session_state.pop("review_retry", False)
     or (state.result is None and state.error is None)
 ):
-    run_import(connection, state, submitted_invoice_numbers(connection))
+    run_import(connection, state)
 
 if state.error:
     st.error(state.error, icon=":material/error:")

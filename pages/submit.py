@@ -4,14 +4,22 @@ import streamlit as st
 
 from mapping.case_payload import bulk_csv
 from mapping.rows import invoice_sort_key
+from ui import context
 from ui.page import start_page
 from ui.review_state import current_review_state
 from ui.submissions import debitura_target
-from ui.submit_panels import blocked_list, cases_table, outcomes_table, signatures_needed
+from ui.submit_panels import (
+    blocked_list,
+    cases_table,
+    held_back_list,
+    outcomes_table,
+    signatures_needed,
+)
 from ui.submit_runner import NOTES, OUTCOMES, is_running, run_submit, start_submit
-from workflow.submit import kashflow_account, preview_cases
+from workflow.decision import BLOCKED, plan_submission
+from workflow.submit import preview_cases
 
-connection = start_page("Submit")
+connection = start_page("Submit", why="this page sends its selected invoices to Debitura.")
 st.title("Send to Debitura")
 target = debitura_target()
 state = current_review_state()
@@ -25,16 +33,22 @@ if outcomes and not running:
     outcomes_table(outcomes)
     st.page_link("pages/cases.py", label="See all sent cases", icon=":material/fact_check:")
 
-if state is None or state.account != kashflow_account(connection) or not state.selected:
+if state is None or state.account != connection.account_key or not state.selected:
     st.info("No invoices are selected. Tick them on the Review page, then continue here.")
     st.page_link("pages/review.py", label="Go to Review", icon=":material/table_view:")
     st.stop()
 
 selected = [state.row(number) for number in sorted(state.selected, key=invoice_sort_key)]
-sendable = [row for row in selected if row.eligible]
-blocked = [row for row in selected if not row.eligible]
+plan = plan_submission(
+    selected, ledger=context.workspace().ledger, account=connection.account_key, target=target
+)
+sendable = [row for row, decision in zip(selected, plan, strict=True) if decision.sends]
+blocked = [row for row, decision in zip(selected, plan, strict=True) if decision.action == BLOCKED]
+held_back = [decision for decision in plan if not decision.sends and decision.action != BLOCKED]
 if blocked:
     blocked_list(blocked)
+if held_back:
+    held_back_list(held_back)
 if not sendable:
     st.stop()
 

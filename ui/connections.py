@@ -1,10 +1,9 @@
-"""Switching to a saved connection, for the Connect page and the review's picker."""
+"""Switching to a saved connection, for the Connect page, the gate and the review's picker."""
 
 from __future__ import annotations
 
 from kashflow import KashFlowError
 from store import SavedConnection, StoredCredentialsUnreadable
-from ui.demo import demo_kashflow_url
 from ui.session import set_active_connection
 from workflow.connect import ActiveConnection, reconnect
 from workflow.workspace import Workspace
@@ -12,8 +11,7 @@ from workflow.workspace import Workspace
 
 def switch_to(saved: SavedConnection, workspace: Workspace) -> ActiveConnection:
     """Log in with a saved connection and make it this session's; raises on failure."""
-    demo_url = demo_kashflow_url() if saved.is_demo else None
-    connection = reconnect(saved.id, workspace=workspace, demo_base_url=demo_url)
+    connection = reconnect(saved.id, workspace=workspace)
     set_active_connection(connection)
     return connection
 

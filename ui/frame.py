@@ -1,15 +1,19 @@
-"""What every page shows around its content: the connected company and the demo banner."""
+"""What every page shows around its content: the page links, the connected company and the
+demo banner."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ui.navigation import page_links
 from workflow.connect import ActiveConnection
 from workflow.settings import Settings
 
 
 def render_frame(connection: ActiveConnection | None, settings: Settings) -> None:
     with st.sidebar:
+        page_links()
+        st.divider()
         if connection is None:
             st.caption("Not connected to KashFlow")
         else:

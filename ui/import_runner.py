@@ -7,17 +7,17 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from kashflow import KashFlowError
-from mapping import Policy, london_today
+from ui import context
 from ui.review_state import ReviewState
 from workflow.connect import ActiveConnection
-from workflow.importing import ImportProgress, import_open_invoices
+from workflow.importing import ImportProgress
+from workflow.review import import_for_review
 
 LONDON = ZoneInfo("Europe/London")
 
 
-def run_import(connection: ActiveConnection, state: ReviewState, submitted: set[str]) -> None:
+def run_import(connection: ActiveConnection, state: ReviewState) -> None:
     """Fetch every open invoice now; progress in an ``st.status`` with a bar."""
-    policy = Policy(as_of=london_today(), home_currency=connection.company.home_currency or "GBP")
     with st.status("Fetching open invoices from KashFlow…", expanded=True) as status:
         bar = st.progress(0.0, text="Logging in and reading the first page…")
 
@@ -25,14 +25,14 @@ def run_import(connection: ActiveConnection, state: ReviewState, submitted: set[
             bar.progress(progress.fraction, text=progress.describe())
 
         try:
-            result = import_open_invoices(
-                connection.client, policy=policy, submitted_invoices=submitted, on_progress=show
+            result = import_for_review(
+                connection, workspace=context.workspace(), on_progress=show
             )
         except KashFlowError as error:
             state.set_error(str(error))
             status.update(label="The import failed", state="error", expanded=False)
             return
-        state.set_import(result, policy)
+        state.set_import(result)
         status.update(label=fetched_label(state), state="complete", expanded=False)
 
 

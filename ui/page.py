@@ -21,11 +21,12 @@ _PAGE_KEY = "current_page"
 _ENTERED_KEY = "page_entered"
 
 
-def start_page(title: str) -> ActiveConnection:
-    """For pages that work on a connection: stops here (showing the guard) when there is none."""
+def start_page(title: str, *, why: str) -> ActiveConnection:
+    """For pages that work on a connection. Without one, the page shows ``why`` it needs one
+    and the ways to connect, and stops there (see ``ui.guard``)."""
     _configure(title)
     render_frame(active_connection(), context.settings())
-    return require_connection()
+    return require_connection(why)
 
 
 def start_public_page(title: str) -> ActiveConnection | None:

@@ -40,8 +40,8 @@ class ReviewState:
 
     # -- inputs ----------------------------------------------------------------------------
 
-    def set_import(self, result: ImportResult, policy: Policy) -> None:
-        self.result, self.policy, self.error = result, policy, None
+    def set_import(self, result: ImportResult) -> None:
+        self.result, self.policy, self.error = result, result.policy, None
         self._changed()
 
     def set_error(self, message: str) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from mapping import ERROR, ReviewRow
 from mapping.case_payload import PayloadError, case_payload
 from mapping.money import display_money
+from workflow.decision import SubmitDecision
 from workflow.submit import PreviewOutcome, SubmissionOutcome
 
 _RIGHT = {"alignment": "right"}
@@ -28,6 +29,18 @@ def blocked_list(rows: Sequence[ReviewRow]) -> None:
             f"- **{row.invoice_number}** ({row.debtor.name or row.customer_code}): {reasons}"
         )
     st.page_link("pages/review.py", label="Back to Review to fix them", icon=":material/edit:")
+
+
+def held_back_list(decisions: Sequence[SubmitDecision]) -> None:
+    """Selected invoices that are fine but will not be sent now: already cases, or refused
+    before with nothing changed since."""
+    st.info(
+        f"{len(decisions)} selected invoice{'s' if len(decisions) != 1 else ''} will not be "
+        "sent again:",
+        icon=":material/info:",
+    )
+    for decision in decisions:
+        st.markdown(f"- **{decision.invoice_number}**: {decision.message}")
 
 
 def cases_table(

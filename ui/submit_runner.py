@@ -17,7 +17,7 @@ from ui import context
 from ui.review_state import ReviewState
 from workflow.connect import ActiveConnection
 from workflow.debitura_target import DebituraTarget
-from workflow.submit import SubmissionOutcome, kashflow_account, recheck_selection, submit_cases
+from workflow.submit import SubmissionOutcome, recheck_selection, submit_cases
 
 RUNNING = "submit_running"
 OUTCOMES = "submit_outcomes"
@@ -72,8 +72,8 @@ def run_submit(
                 recheck.kept,
                 target=target,
                 ledger=context.workspace().ledger,
-                account=kashflow_account(connection),
-                connection_id=connection.saved.id if connection.saved else None,
+                account=connection.account_key,
+                connection_id=connection.connection_id,
                 on_result=show,
                 retry_failed=retry_failed,
             )

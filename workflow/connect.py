@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from kashflow import Company, Credentials, KashFlowClient, KashFlowError
+from mapping import Policy, london_today
 from store import SavedConnection
 from workflow.workspace import Workspace
+
+DEFAULT_HOME_CURRENCY = "GBP"
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,32 @@ class ActiveConnection:
     @property
     def display_name(self) -> str:
         return self.company.name or self.client.credentials.username
+
+    @property
+    def account_key(self) -> str:
+        """A stable name for the KashFlow company behind this connection, for the ledger.
+
+        The demo company is ``demo|<company>`` (its sandbox port changes per run); a real one
+        is ``<base URL>|<company name>``.
+        """
+        company = self.company.name or self.client.credentials.username
+        if self.is_demo:
+            return f"demo|{company}"
+        return f"{self.client.base_url}|{company}"
+
+    @property
+    def connection_id(self) -> int | None:
+        """The saved connection's id, or None for one used without saving (the CLI's)."""
+        return self.saved.id if self.saved else None
+
+
+def policy_for(connection: ActiveConnection, as_of: date | None = None) -> Policy:
+    """What this company's invoices are checked against: due dates as of ``as_of`` (default:
+    today in London) and the company's home currency."""
+    return Policy(
+        as_of=as_of or london_today(),
+        home_currency=connection.company.home_currency or DEFAULT_HOME_CURRENCY,
+    )
 
 
 def connect(
@@ -57,18 +87,31 @@ def connect(
     return ActiveConnection(client, company, saved, is_demo)
 
 
-def reconnect(
-    connection_id: int, *, workspace: Workspace, demo_base_url: str | None = None
-) -> ActiveConnection:
-    """Log in again with a saved connection, without the user typing anything."""
+def connect_demo(*, workspace: Workspace) -> ActiveConnection:
+    """Log in to the built-in demo company (starting its sandbox if needed) and save it."""
+    from workflow import demo
+
+    return connect(
+        demo.DEMO_CREDENTIALS,
+        base_url=demo.demo_kashflow_url(),
+        workspace=workspace,
+        is_demo=True,
+    )
+
+
+def reconnect(connection_id: int, *, workspace: Workspace) -> ActiveConnection:
+    """Log in again with a saved connection, without the user typing anything. A demo
+    connection starts the demo sandbox first when this process is not running it yet."""
     saved = workspace.connections.get(connection_id)
-    base_url = demo_base_url if saved.is_demo else saved.base_url
-    if not base_url:
-        raise ValueError("The demo company is not running in this process.")
-    active = connect(
+    if saved.is_demo:
+        from workflow import demo
+
+        base_url = demo.demo_kashflow_url()
+    else:
+        base_url = saved.base_url
+    return connect(
         workspace.connections.credentials(connection_id),
         base_url=base_url,
         workspace=workspace,
         is_demo=saved.is_demo,
     )
-    return active

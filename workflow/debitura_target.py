@@ -30,21 +30,25 @@ class DebituraTarget:
     tag: str = DEFAULT_TEST_TAG  # groups test-mode cases (DELETE /test/cases?tag=…)
 
 
+def target_key(settings: Settings) -> str:
+    """The ledger's name for where these settings send cases, without connecting anywhere."""
+    base = SANDBOX_KEY if not settings.debitura_api_key else settings.debitura_base_url
+    return base + (TEST_MODE_SUFFIX if settings.debitura_test_mode else "")
+
+
 def resolve_debitura(settings: Settings) -> DebituraTarget:
     """The target for these settings; without an API key, the demo Debitura sandbox (started
     in this process on first use)."""
     test_mode = settings.debitura_test_mode
+    key = target_key(settings)
     if not settings.debitura_api_key:
-        from sandbox.demo import demo_servers  # the sandbox only when it is needed
+        from workflow.demo import debitura_sandbox  # the sandbox only when it is needed
 
-        servers = demo_servers()
-        client = DebituraClient(servers.debitura_api_key, base_url=servers.debitura_url)
-        key = SANDBOX_KEY + (TEST_MODE_SUFFIX if test_mode else "")
+        sandbox = debitura_sandbox()
+        client = DebituraClient(sandbox.api_key, base_url=sandbox.base_url)
         return DebituraTarget(client, key, True, test_mode, SANDBOX_LABEL)
     client = DebituraClient(settings.debitura_api_key, base_url=settings.debitura_base_url)
-    base_url = client.base_url
-    key = base_url + (TEST_MODE_SUFFIX if test_mode else "")
-    host = urlsplit(base_url).netloc or base_url
+    host = urlsplit(client.base_url).netloc or client.base_url
     label = f"Debitura ({host})"
     if test_mode:
         label += f": test mode, cases are flagged as test data (tag {DEFAULT_TEST_TAG})"

@@ -67,6 +67,7 @@ class ImportResult:
     rows_without_number: int
     requests: int
     seconds: float
+    policy: Policy  # what the rows were checked against (as-of date, home currency)
     customers: Mapping[str, Customer] = field(repr=False, default_factory=dict)
 
 
@@ -130,6 +131,7 @@ def import_open_invoices(
         rows_without_number=listing.rows_without_number + mapped.skipped_without_number,
         requests=client.requests_sent - requests_before,
         seconds=time.monotonic() - started,
+        policy=policy,
         customers=dict(fetcher.customers),
     )
     log.info(

@@ -51,7 +51,9 @@ class Settings:
             kashflow_username=value("KASHFLOW_USERNAME"),
             kashflow_password=value("KASHFLOW_PASSWORD"),
             kashflow_memorable_word=value("KASHFLOW_MEMORABLE_WORD"),
-            debitura_base_url=value("DEBITURA_BASE_URL", DEFAULT_DEBITURA_BASE_URL).strip(),
+            debitura_base_url=value("DEBITURA_BASE_URL", DEFAULT_DEBITURA_BASE_URL)
+            .strip()
+            .rstrip("/"),
             debitura_api_key=value("DEBITURA_API_KEY").strip(),
             debitura_test_mode=value("DEBITURA_TEST_MODE").strip().lower() in {"1", "true", "yes"},
             app_data_dir=Path(value("APP_DATA_DIR", DEFAULT_DATA_DIR).strip()),

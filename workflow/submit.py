@@ -42,15 +42,12 @@ from debitura import (
 )
 from kashflow import KashFlowClient, KashFlowError, NotFound
 from mapping import Policy, ReviewRow, apply_overrides, build_row
-from mapping.case_payload import PayloadError, case_payload, payload_fingerprint
+from mapping.case_payload import PayloadError, case_payload
 from mapping.money import format_money
 from mapping.problems import ERROR, Problem
 from mapping.status import canonical_status, is_open_status
-from store.ledger import CREATED as LEDGER_CREATED
-from store.ledger import FAILED as LEDGER_FAILED
-from store.ledger import SENDING as LEDGER_SENDING
 from store.ledger import Submission, SubmissionLedger
-from workflow.connect import ActiveConnection
+from workflow import decision as decisions
 from workflow.debitura_target import DebituraTarget
 
 log = logging.getLogger(__name__)
@@ -86,18 +83,6 @@ UNKNOWN_MESSAGE = "Debitura did not confirm; it will be checked before anything 
 
 # Refusals that hold for every case of the creditor: the run stops instead of repeating them.
 _ACCOUNT_WIDE = (AuthenticationFailed, CreditorBlocked, MissingDebtCollectionContract)
-
-
-def kashflow_account(connection: ActiveConnection) -> str:
-    """A stable name for the KashFlow company behind a connection, for the ledger.
-
-    The demo company is ``demo|<company>`` (its sandbox port changes per run); a real one is
-    ``<base URL>|<company name>``.
-    """
-    company = connection.company.name or connection.client.credentials.username
-    if connection.is_demo:
-        return f"demo|{company}"
-    return f"{connection.client.base_url}|{company}"
 
 
 # --- re-check ---------------------------------------------------------------------------------
@@ -399,11 +384,14 @@ class _Sender:
 
     def steps(self, row: ReviewRow) -> _Steps:
         number = row.invoice_number
-        existing = self.ledger.get(self.account, self.target.key, number)
-        if existing is not None and existing.state == LEDGER_CREATED:
-            return _Done(_already_sent(existing))
-
-        if existing is not None and existing.state == LEDGER_SENDING:
+        plan = decisions.decide(
+            row,
+            self.ledger.get(self.account, self.target.key, number),
+            test_mode=self.target.test_mode,
+            tag=self.target.tag,
+            retry_failed=self.retry_failed,
+        )
+        if plan.look_up_first:
             # An earlier request may have created the case: look before anything else.
             find = partial(self.client.find_case_by_creditor_reference, number)
             try:
@@ -413,43 +401,34 @@ class _Sender:
             except DebituraError as error:
                 return self._refused_lookup(number, error)
             if found is not None:
-                return self._adopt(existing, found, row.currency, existed_before=False)
-
-        errors = [problem for problem in row.problems if problem.severity == ERROR]
-        if errors:
-            reasons = "; ".join(f"{problem.code}: {problem.message}" for problem in errors)
-            return _Done(SubmissionOutcome(number, BLOCKED, message=reasons))
-        try:
-            payload = case_payload(row, test_mode=self.target.test_mode, tag=self.target.tag)
-        except PayloadError as error:
-            return _Done(SubmissionOutcome(number, BLOCKED, message=str(error)))
-        fingerprint = payload_fingerprint(payload)
-        if (
-            existing is not None
-            and existing.state == LEDGER_FAILED
-            and existing.payload_fingerprint == fingerprint
-            and not self.retry_failed
-        ):
+                return self._adopt(plan.existing, found, row.currency, existed_before=False)
+        if plan.action == decisions.ALREADY_SENT:
+            existing = plan.existing
             return _Done(
                 SubmissionOutcome(
                     number,
-                    FAILED,
-                    message="Not sent again: Debitura refused it before and nothing has changed "
-                    f"since. {existing.error_message}".strip(),
+                    ALREADY_SENT,
+                    existing.case_reference,
+                    existing.case_id,
+                    plan.message,
                 )
             )
+        if plan.action == decisions.BLOCKED:
+            return _Done(SubmissionOutcome(number, BLOCKED, message=plan.message))
+        if plan.action == decisions.REFUSED_UNCHANGED:
+            return _Done(SubmissionOutcome(number, FAILED, message=plan.message))
 
         submission = self.ledger.begin(
             account=self.account,
             target=self.target.key,
             invoice_number=number,
             creditor_reference=number,
-            payload_fingerprint=fingerprint,
+            payload_fingerprint=plan.fingerprint,
             connection_id=self.connection_id,
             test_mode=self.target.test_mode,
         )
         create = partial(
-            self.client.create_case, payload, idempotency_key=submission.idempotency_key
+            self.client.create_case, plan.payload, idempotency_key=submission.idempotency_key
         )
         try:
             case = yield create
@@ -541,18 +520,6 @@ class _Sender:
         return _Done(SubmissionOutcome(number, RECONCILED, case.reference, case.id, message))
 
 
-def _already_sent(submission: Submission) -> SubmissionOutcome:
-    when = f" on {submission.sent_at[:10]}" if submission.sent_at else ""
-    reference = submission.case_reference or submission.case_id
-    return SubmissionOutcome(
-        submission.invoice_number,
-        ALREADY_SENT,
-        submission.case_reference,
-        submission.case_id,
-        f"Already sent to Debitura as case {reference}{when}.",
-    )
-
-
 def _created_message(case: Case) -> str:
     message = f"Case {case.reference} created ({lifecycle_label(case.lifecycle)})."
     signing = case.signing_url or case.solution_url
@@ -618,19 +585,33 @@ def preview_cases(
 ) -> dict[str, PreviewOutcome]:
     """Ask Debitura whether each row would be accepted; nothing is created or recorded."""
     outcomes: dict[str, PreviewOutcome] = {}
-    pending: dict[str, Future] = {}
+    payloads: dict[str, Mapping[str, Any]] = {}
+    for row in rows:
+        number = row.invoice_number
+        try:
+            payloads[number] = case_payload(row, test_mode=target.test_mode, tag=target.tag)
+        except PayloadError as error:
+            outcomes[number] = PreviewOutcome(number, False, error=str(error))
+    outcomes.update(preview_payloads(payloads, target, concurrency=concurrency))
+    return {row.invoice_number: outcomes[row.invoice_number] for row in rows}
+
+
+def preview_payloads(
+    payloads: Mapping[str, Mapping[str, Any]],
+    target: DebituraTarget,
+    *,
+    concurrency: int = DEFAULT_SUBMIT_CONCURRENCY,
+) -> dict[str, PreviewOutcome]:
+    """``POST /cases/preview`` for each body (keyed by invoice number), on a small pool."""
+    outcomes: dict[str, PreviewOutcome] = {}
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="preview") as pool:
-        for row in rows:
-            number = row.invoice_number
-            try:
-                payload = case_payload(row, test_mode=target.test_mode, tag=target.tag)
-            except PayloadError as error:
-                outcomes[number] = PreviewOutcome(number, False, error=str(error))
-                continue
-            pending[number] = pool.submit(target.client.preview_case, payload)
+        pending = {
+            number: pool.submit(target.client.preview_case, payload)
+            for number, payload in payloads.items()
+        }
         for number, future in pending.items():
             try:
                 outcomes[number] = PreviewOutcome.from_preview(number, future.result())
             except DebituraError as error:
                 outcomes[number] = PreviewOutcome(number, False, error=str(error))
-    return {row.invoice_number: outcomes[row.invoice_number] for row in rows}
+    return outcomes

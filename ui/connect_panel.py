@@ -1,0 +1,75 @@
+"""The ways to connect: saved connections, the login form and the demo company.
+
+Drawn by the Connect page and by the gate on every other page, so a visitor who arrives on
+any page without a connection can connect right there and carry on with that page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from kashflow import Credentials, KashFlowError
+from store import StoredCredentialsUnreadable
+from ui.session import set_active_connection
+from workflow.connect import ActiveConnection, connect, connect_demo, reconnect
+from workflow.demo import DEMO_CREDENTIALS
+from workflow.workspace import Workspace
+
+
+def connect_panel(workspace: Workspace) -> None:
+    """Every way to connect; a successful one becomes this session's and reruns the page."""
+    saved_connections = workspace.connections.list()
+    if saved_connections:
+        st.subheader("Saved connections")
+        for saved in saved_connections:
+            name_column, reconnect_column, remove_column = st.columns([4, 1, 1])
+            name_column.markdown(f"**{saved.label}**")
+            name_column.caption(f"Last used {saved.last_used_at[:16].replace('T', ' ')} UTC")
+            if reconnect_column.button("Reconnect", key=f"reconnect-{saved.id}"):
+                _run(lambda saved=saved: reconnect(saved.id, workspace=workspace))
+            if remove_column.button("Remove", key=f"remove-{saved.id}"):
+                workspace.connections.remove(saved.id)
+                workspace.audit.record("connection_removed", connection_id=saved.id)
+                st.rerun()
+
+    st.subheader("Add a KashFlow account")
+    with st.form("connect"):
+        username = st.text_input("KashFlow login email", autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        memorable_word = st.text_input(
+            "Memorable word (all of it)",
+            type="password",
+            help="KashFlow asks for three of its letters on each login; the app picks them.",
+        )
+        submitted = st.form_submit_button("Connect", type="primary")
+    if submitted:
+        if not (username and password and memorable_word):
+            st.error("Enter the login email, the password and the whole memorable word.")
+        else:
+            credentials = Credentials(username, password, memorable_word)
+            base_url = workspace.settings.kashflow_base_url
+            _run(lambda: connect(credentials, base_url=base_url, workspace=workspace))
+
+    st.divider()
+    st.subheader("No KashFlow account at hand?")
+    st.caption(
+        "The demo company is a sandbox KashFlow that runs inside this app with a few hundred "
+        f"made-up invoices. Its login: {DEMO_CREDENTIALS.username} · password "
+        f"{DEMO_CREDENTIALS.password} · memorable word {DEMO_CREDENTIALS.memorable_word}."
+    )
+    if st.button("Try the demo company", icon=":material/science:"):
+        _run(lambda: connect_demo(workspace=workspace))
+
+
+def _run(action: Callable[[], ActiveConnection]) -> None:
+    """Connect through ``action`` and show the outcome; errors are the client's own words."""
+    try:
+        with st.spinner("Logging in to KashFlow…"):
+            connection = action()
+    except (KashFlowError, StoredCredentialsUnreadable) as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    set_active_connection(connection)
+    st.rerun()
