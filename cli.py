@@ -7,9 +7,13 @@
     python cli.py sandbox [--port N] [--invoices N] [--customers N] [--latency-ms N]
 
 Exit codes: 0 success, 2 usage or configuration problem, and one code per KashFlow failure kind
-(see ``kashflow/errors.py``: 3 wrong password, 4 wrong memorable word, 5 locked, 6 password
-expired, 7 login timed out, 8 session rejected, 11-13 unavailable, 14 not found, 15 rejected)
-and per Debitura failure kind outside a single case (``debitura/errors.py``: 20-33). ``submit``
+(3 wrong password, 4 wrong memorable word, 5 locked, 6 password expired, 7 login timed out,
+8 session rejected, 10 any other KashFlow error, 11 unavailable, 12 rate limited, 13 not valid
+data, 14 not found, 15 rejected) and per Debitura failure kind outside a single case (20 any
+other Debitura error, 21 API key refused, 22 not found, 23 rejected, 24 invalid case details,
+25 business rule, 26 no partner or unsupported country or currency, 27 duplicate reference,
+28 idempotency conflict, 29 creditor blocked, 30 unavailable, 31 rate limited, 32 not valid
+data, 33 a signature or verification needed); ``EXIT_CODES`` below is the table. ``submit``
 exits 40 when some selected invoice is not a case at Debitura afterwards (blocked, refused, not
 an open invoice, or not attempted), and 41 when Debitura did not confirm some case: run it
 again, nothing is sent twice. ``submit --dry-run`` sends nothing and exits 0.
@@ -24,33 +28,27 @@ import sys
 from datetime import date
 
 from debitura import DebituraError
+from debitura import errors as debitura_errors
 from jsonwire.encoding import dumps
 from kashflow import KashFlowError
-from mapping import ERROR, Policy, ReviewRow, london_today
-from mapping.case_payload import case_payload
-from mapping.problems import ALREADY_SUBMITTED, Problem
-from store import (
-    AuditLog,
-    SecretKeyError,
-    StoredCredentialsUnreadable,
-    SubmissionLedger,
-    open_database,
-)
-from store.ledger import CREATED as LEDGER_CREATED
-from store.ledger import SENDING as LEDGER_SENDING
+from kashflow import errors as kashflow_errors
+from mapping import ERROR, ReviewRow
+from mapping.problems import ALREADY_SUBMITTED
+from store import SecretKeyError, StoredCredentialsUnreadable
+from workflow import decision
 from workflow.connect import ActiveConnection, connect, reconnect
 from workflow.debitura_target import DebituraTarget, resolve_debitura
+from workflow.decision import SubmitDecision, plan_submission
 from workflow.export import rows_csv, rows_json, rows_table
-from workflow.importing import import_open_invoices, import_summary
+from workflow.importing import import_summary
+from workflow.review import import_for_review
 from workflow.settings import Settings
 from workflow.submit import (
     ALREADY_SENT,
     CREATED,
-    STATUS_LABELS,
     SubmissionOutcome,
     SubmitReport,
-    kashflow_account,
-    preview_cases,
+    preview_payloads,
     recheck_selection,
     submit_cases,
 )
@@ -60,6 +58,49 @@ EXIT_USAGE = 2
 EXIT_CASES_NOT_SENT = 40  # submit: some selected invoice is not a case at Debitura
 EXIT_CASES_UNCONFIRMED = 41  # submit: Debitura did not confirm some case; run again
 EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report it
+
+# One code per kind of API failure, as the docstring lists them. Every class the clients raise
+# is named, so a script can tell the kinds apart; a class missing here would exit with its
+# nearest listed base class's code (see exit_code_for).
+EXIT_CODES: dict[type[Exception], int] = {
+    kashflow_errors.KashFlowError: 10,
+    kashflow_errors.AuthenticationError: 3,
+    kashflow_errors.InvalidCredentials: 3,
+    kashflow_errors.InvalidMemorableWord: 4,
+    kashflow_errors.AccountLocked: 5,
+    kashflow_errors.PasswordExpired: 6,
+    kashflow_errors.LoginTimedOut: 7,
+    kashflow_errors.SessionExpired: 8,
+    kashflow_errors.KashFlowUnavailable: 11,
+    kashflow_errors.RateLimited: 12,
+    kashflow_errors.UnexpectedResponse: 13,
+    kashflow_errors.NotFound: 14,
+    kashflow_errors.RequestRejected: 15,
+    debitura_errors.DebituraError: 20,
+    debitura_errors.AuthenticationFailed: 21,
+    debitura_errors.NotFound: 22,
+    debitura_errors.RequestRejected: 23,
+    debitura_errors.ValidationFailed: 24,
+    debitura_errors.BusinessRuleViolation: 25,
+    debitura_errors.NoPartnerAvailable: 26,
+    debitura_errors.UnsupportedCountry: 26,
+    debitura_errors.UnsupportedCurrency: 26,
+    debitura_errors.DuplicateReference: 27,
+    debitura_errors.IdempotencyConflict: 28,
+    debitura_errors.CreditorBlocked: 29,
+    debitura_errors.CreditorActionRequired: 33,
+    debitura_errors.MissingDebtCollectionContract: 33,
+    debitura_errors.MissingPowerOfAttorney: 33,
+    debitura_errors.MissingKycVerification: 33,
+    debitura_errors.DebituraUnavailable: 30,
+    debitura_errors.RateLimited: 31,
+    debitura_errors.UnexpectedResponse: 32,
+}
+
+
+def exit_code_for(error: KashFlowError | DebituraError) -> int:
+    """The exit code for an API error: its class's in ``EXIT_CODES``, else its nearest base's."""
+    return next(EXIT_CODES[cls] for cls in type(error).__mro__ if cls in EXIT_CODES)
 
 
 class UsageError(Exception):
@@ -81,31 +122,33 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except (KashFlowError, DebituraError) as error:
         print(str(error), file=sys.stderr)
-        return error.exit_code
+        return exit_code_for(error)
     except (UsageError, SecretKeyError, StoredCredentialsUnreadable) as error:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
 
 
 def command_connect(args: argparse.Namespace) -> int:
-    connection = open_connection(args, save=args.save)
+    connection = open_connection(args, Workspace.open(Settings.load()), save=args.save)
     print(connection.display_name)
     connection.client.logout()
     return 0
 
 
 def command_invoices(args: argparse.Namespace) -> int:
-    connection = open_connection(args)
-    policy = Policy(
-        as_of=args.as_of or london_today(),
-        home_currency=connection.company.home_currency or "GBP",
-    )
+    workspace = Workspace.open(Settings.load())
+    connection = open_connection(args, workspace)
     progress = ProgressLine(sys.stderr)
-    result = import_open_invoices(
-        connection.client, policy=policy, on_progress=lambda p: progress.show(p.describe())
-    )
-    progress.done()
-    connection.client.logout()
+    try:
+        result = import_for_review(
+            connection,
+            workspace=workspace,
+            as_of=args.as_of,
+            on_progress=lambda p: progress.show(p.describe()),
+        )
+    finally:
+        progress.done()
+        connection.client.logout()
     render = {"json": rows_json, "csv": rows_csv, "table": rows_table}[args.format]
     sys.stdout.write(render(result.rows))
     for line in import_summary(result):
@@ -115,37 +158,39 @@ def command_invoices(args: argparse.Namespace) -> int:
 
 def command_submit(args: argparse.Namespace) -> int:
     """Import, select, re-check, then send (or, with --dry-run, preview) one case per invoice."""
-    settings = Settings.load()
-    connection = open_connection(args)
+    workspace = Workspace.open(Settings.load())
+    connection = open_connection(args, workspace)
     target: DebituraTarget | None = None
     try:
-        target = resolve_debitura(settings)
-        database = open_database(settings.app_data_dir)
-        ledger = SubmissionLedger(database)
-        account = kashflow_account(connection)
-        policy = Policy(
-            as_of=args.as_of or london_today(),
-            home_currency=connection.company.home_currency or "GBP",
-        )
+        target = resolve_debitura(workspace.settings)
+        ledger = workspace.ledger
+        account = connection.account_key
         print(f"KashFlow: {connection.display_name} → {target.label}", file=sys.stderr)
         progress = ProgressLine(sys.stderr)
-        result = import_open_invoices(
-            connection.client,
-            policy=policy,
-            submitted_invoices=ledger.submitted_invoice_numbers(account, target.key),
+        result = import_for_review(
+            connection,
+            workspace=workspace,
+            as_of=args.as_of,
             on_progress=lambda p: progress.show(p.describe()),
         )
         progress.done()
         selected, not_open = _selected_rows(result.rows, args)
         for number in not_open:
             _print_line(number, "failed", "Not an open invoice in KashFlow: nothing to send.")
-        recheck = recheck_selection(connection.client, selected, policy)
+        recheck = recheck_selection(connection.client, selected, result.policy)
         for number, reason in recheck.dropped:
             _print_line(number, "dropped", reason)
         for number, change in recheck.updated:
             _print_line(number, "updated", change)
         if args.dry_run:
-            _dry_run(recheck.kept, target=target, ledger=ledger, account=account)
+            plan = plan_submission(
+                recheck.kept,
+                ledger=ledger,
+                account=account,
+                target=target,
+                retry_failed=args.retry_failed,
+            )
+            _dry_run(plan, target)
             print("Dry run: nothing was sent to Debitura, nothing recorded.", file=sys.stderr)
             return 0
         try:
@@ -154,7 +199,7 @@ def command_submit(args: argparse.Namespace) -> int:
                 target=target,
                 ledger=ledger,
                 account=account,
-                connection_id=connection.saved.id if connection.saved else None,
+                connection_id=connection.connection_id,
                 on_result=_print_outcome,
                 retry_failed=args.retry_failed,
             )
@@ -165,9 +210,9 @@ def command_submit(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_INTERRUPTED
-        AuditLog(database).record(
+        workspace.audit.record(
             "cases_submitted",
-            connection_id=connection.saved.id if connection.saved else None,
+            connection_id=connection.connection_id,
             detail=f"{target.key}: {report.summary()}",
         )
     finally:
@@ -200,38 +245,33 @@ def _sendable_or_sent(row: ReviewRow) -> bool:
     return all(p.code == ALREADY_SUBMITTED for p in row.problems if p.severity == ERROR)
 
 
-def _dry_run(
-    rows: tuple[ReviewRow, ...], *, target: DebituraTarget, ledger: SubmissionLedger, account: str
-) -> None:
-    """Each row's fate without sending: already sent, blocked, or Debitura's preview and the
-    exact body that would be sent."""
-    to_preview = []
-    for row in rows:
-        existing = ledger.get(account, target.key, row.invoice_number)
-        errors = [p for p in row.problems if p.severity == ERROR]
-        if existing is not None and existing.state == LEDGER_CREATED:
-            _print_line(row.invoice_number, STATUS_LABELS[ALREADY_SENT], existing.case_reference)
-        elif errors:
-            _print_line(row.invoice_number, "blocked", _problems_text(errors))
-        else:
-            to_preview.append(row)
-    previews = preview_cases(to_preview, target)
-    for row in to_preview:
-        preview = previews[row.invoice_number]
+# How a dry run words the submit decision for invoices it would not send.
+DRY_RUN_LABELS = {
+    decision.ALREADY_SENT: "already sent",
+    decision.BLOCKED: "blocked",
+    decision.REFUSED_UNCHANGED: "refused before",
+}
+
+
+def _dry_run(plan: list[SubmitDecision], target: DebituraTarget) -> None:
+    """Each invoice's fate without sending: what the submit decision says, and for those it
+    would send, Debitura's preview and the exact body."""
+    sending = [decision for decision in plan if decision.sends]
+    previews = preview_payloads({d.invoice_number: d.payload for d in sending}, target)
+    for entry in plan:
+        number = entry.invoice_number
+        if not entry.sends:
+            _print_line(number, DRY_RUN_LABELS[entry.action], entry.message)
+            continue
+        preview = previews[number]
         verdict = "would send" if preview.can_submit else "would fail"
         detail = preview.error or preview.message
         for signature in preview.signatures:
             detail += f" [{signature.what} {signature.url}]".rstrip()
-        existing = ledger.get(account, target.key, row.invoice_number)
-        if existing is not None and existing.state == LEDGER_SENDING:
+        if entry.look_up_first:
             detail += " (an earlier send was not confirmed: it is looked up before sending)"
-        _print_line(row.invoice_number, verdict, detail)
-        payload = case_payload(row, test_mode=target.test_mode, tag=target.tag)
-        print("  " + dumps(payload), flush=True)
-
-
-def _problems_text(problems: list[Problem]) -> str:
-    return "; ".join(f"{p.code}: {p.message}" for p in problems)
+        _print_line(number, verdict, detail)
+        print("  " + dumps(entry.payload), flush=True)
 
 
 def _print_outcome(outcome: SubmissionOutcome) -> None:
@@ -304,21 +344,17 @@ def command_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
-def open_connection(args: argparse.Namespace, *, save: bool = False) -> ActiveConnection:
+def open_connection(
+    args: argparse.Namespace, workspace: Workspace, *, save: bool = False
+) -> ActiveConnection:
     """Log in with a saved connection (--connection) or the KASHFLOW_* variables."""
-    settings = Settings.load()
-    workspace = Workspace.open(settings)
+    settings = workspace.settings
     if args.connection:
         saved = workspace.connections.find_by_name(args.connection)
         if saved is None:
             names = ", ".join(c.name for c in workspace.connections.list()) or "none saved yet"
             raise UsageError(f"No saved connection named '{args.connection}' (saved: {names}).")
-        demo_url = None
-        if saved.is_demo:
-            from sandbox.demo import demo_servers
-
-            demo_url = demo_servers().kashflow_url
-        return reconnect(saved.id, workspace=workspace, demo_base_url=demo_url)
+        return reconnect(saved.id, workspace=workspace)
     credentials = settings.kashflow_credentials()
     if credentials is None:
         raise UsageError(

@@ -2,7 +2,8 @@
 
 Every error carries the HTTP status, the URL (the API key travels in a header, never in a URL),
 the decoded API body and the API's own message. ``str(error)`` is the sentence a finance analyst
-can act on; ``exit_code`` is what the CLI exits with, one per kind of failure.
+can act on: each business-rule class words its own ``explanation``. What a caller does about an
+error (the CLI's exit code, say) is the caller's to decide.
 
     DebituraError
     ├── AuthenticationFailed          401/403: the API key was refused
@@ -55,7 +56,6 @@ class BusinessError:
 class DebituraError(Exception):
     """Base class. Catch this to handle anything the client raises."""
 
-    exit_code = 20
     default_message = "Debitura returned an error."
 
     def __init__(
@@ -109,7 +109,6 @@ def _redacted(value: Any, secret: str) -> Any:
 
 
 class AuthenticationFailed(DebituraError):
-    exit_code = 21
     default_message = (
         "Debitura did not accept the API key. Check DEBITURA_API_KEY: copy the key again from "
         "your Debitura account (Settings → API key) or create a new one."
@@ -117,14 +116,12 @@ class AuthenticationFailed(DebituraError):
 
 
 class NotFound(DebituraError):
-    exit_code = 22
     default_message = "Debitura has no such case."
 
 
 class RequestRejected(DebituraError):
     """Debitura refused a request for a reason not covered by a more specific class."""
 
-    exit_code = 23
     default_message = "Debitura rejected the request."
 
 
@@ -136,7 +133,6 @@ class ValidationFailed(DebituraError):
     to the API's messages for it.
     """
 
-    exit_code = 24
     default_message = "Debitura rejected the case details."
 
     def __init__(
@@ -160,12 +156,18 @@ class BusinessRuleViolation(DebituraError):
     ``errors`` lists every ``{type, message, solutionUrl}`` the API sent; ``kind`` names the one
     this class stands for (the API's ``type`` for an unknown rule); ``solution_url`` is the
     first URL the API offered to resolve it; ``signing_url`` is the API's combined signing URL.
+
+    Each subclass words its rule in ``explanation``, a template ``explained()`` fills in, so a
+    new rule is one new class. The fields: ``{said}`` Debitura's own words, quoted (empty when
+    it gave none); ``{reason}`` the same, or that no reason was given; ``{ref}`` the creditor
+    reference after a space; ``{where}`` where to resolve it; ``{resolve}`` a sentence naming
+    the solution URL when there is one.
     """
 
-    exit_code = 25
     kind: str = "BusinessRule"
     types: ClassVar[frozenset[str]] = frozenset()
     default_message = "Debitura refused the case."
+    explanation: ClassVar[str] = "Debitura refused the case.{reason}{resolve}"
 
     def __init__(
         self,
@@ -192,68 +194,120 @@ class BusinessRuleViolation(DebituraError):
                 return error.solution_url
         return self.signing_url
 
+    def explained(self) -> str:
+        """This rule's ``explanation`` filled in, then every other rule Debitura reported."""
+        own_types = self._own_types()
+        own = [e for e in self.errors if e.type.lower() in own_types] or list(self.errors[:1])
+        others = [e for e in self.errors if e not in own]
+        said = _quoted([e.message for e in own])
+        url = self.solution_url
+        text = self.explanation.format(
+            said=said,
+            reason=said or " No reason was given.",
+            ref=f" {self.creditor_reference}" if self.creditor_reference else "",
+            where=f"at {url}" if url else "in your Debitura account",
+            resolve=f" To resolve it, go to {url}." if url else "",
+        )
+        for other in others:
+            extra = f" Also: {other.message or other.type}"
+            if other.solution_url:
+                extra += f" ({other.solution_url})"
+            text += extra if extra.endswith(".") else extra + "."
+        return text
+
     def _own_types(self) -> frozenset[str]:
         return frozenset(name.lower() for name in (*self.types, self.kind))
 
 
 class NoPartnerAvailable(BusinessRuleViolation):
-    exit_code = 26
     kind = "NoPartnerAvailable"
     types = frozenset({"NoPartnerAvailable"})
+    explanation = (
+        "Debitura has no collection partner for this case: the debtor's country, the amount "
+        "or the debtor type is not covered.{said} It cannot be sent to Debitura as it is; "
+        "do not send it again unchanged."
+    )
 
 
 class DuplicateReference(BusinessRuleViolation):
-    exit_code = 27
     kind = "DuplicateReference"
     types = frozenset({"DuplicateReference", "DuplicateCreditorReference"})
+    explanation = (
+        "Debitura already has a case with the creditor reference{ref}, so nothing new was "
+        "created.{said} Look the existing case up instead of sending it again."
+    )
 
 
 DuplicateCreditorReference = DuplicateReference
 
 
 class IdempotencyConflict(BusinessRuleViolation):
-    exit_code = 28
     kind = "IdempotencyConflict"
     types = frozenset({"IdempotencyConflict"})
+    explanation = (
+        "This submission's idempotency key was already used for a request with different "
+        "details, so Debitura created nothing.{said} Check the sent cases before sending "
+        "again; a changed invoice needs a new submission."
+    )
 
 
 class CreditorBlocked(BusinessRuleViolation):
-    exit_code = 29
     kind = "CreditorBlocked"
     types = frozenset({"CreditorBlocked"})
+    explanation = (
+        "Your Debitura account is blocked, so no case can be sent.{said} Contact Debitura "
+        "support to unblock it."
+    )
 
 
 class UnsupportedCountry(BusinessRuleViolation):
-    exit_code = 26
     kind = "UnsupportedCountry"
     types = frozenset({"UnsupportedCountry"})
+    explanation = (
+        "Debitura does not take cases against debtors in this country.{said} This case "
+        "cannot be sent to Debitura."
+    )
 
 
 class UnsupportedCurrency(BusinessRuleViolation):
-    exit_code = 26
     kind = "UnsupportedCurrency"
     types = frozenset({"UnsupportedCurrency"})
+    explanation = (
+        "Debitura does not take cases in this currency.{said} This case cannot be sent to "
+        "Debitura in this currency."
+    )
 
 
 class CreditorActionRequired(BusinessRuleViolation):
     """The creditor must sign or verify something first; ``solution_url`` says where."""
 
-    exit_code = 33
-
 
 class MissingDebtCollectionContract(CreditorActionRequired):
     kind = "MissingDebtCollectionContract"
     types = frozenset({"MissingDebtCollectionContract"})
+    explanation = (
+        "Debitura needs your signed Standard Debt Collection Agreement before it accepts "
+        "cases.{said} Sign the agreement {where}, then send the case again."
+    )
 
 
 class MissingPowerOfAttorney(CreditorActionRequired):
     kind = "MissingPowerOfAttorney"
     types = frozenset({"MissingPowerOfAttorney"})
+    explanation = (
+        "The collection partner for this debtor needs a power of attorney from you."
+        "{said} Sign it {where}, then send the case again."
+    )
 
 
 class MissingKycVerification(CreditorActionRequired):
     kind = "MissingKycVerification"
     types = frozenset({"MissingKycVerification"})
+    explanation = (
+        "The collection partner needs identity (KYC) verification of your company's "
+        "directors first.{said} Complete the verification {where}, then send the case "
+        "again."
+    )
 
 
 class DebituraUnavailable(DebituraError):
@@ -263,7 +317,6 @@ class DebituraUnavailable(DebituraError):
     so, and must be looked up by its creditor reference before it is sent again.
     """
 
-    exit_code = 30
     default_message = (
         "Debitura could not be reached. Check your internet connection and try again in a few "
         "minutes."
@@ -283,12 +336,10 @@ class DebituraUnavailable(DebituraError):
 
 
 class RateLimited(DebituraUnavailable):
-    exit_code = 31
     default_message = "Debitura is asking us to slow down. Wait a minute and try again."
 
 
 class UnexpectedResponse(DebituraUnavailable):
-    exit_code = 32
     default_message = (
         "Debitura answered with something that is not valid data (possibly a maintenance page). "
         "Try again in a few minutes."
@@ -416,78 +467,8 @@ def business_rule_violation(
         api_message="; ".join(e.message for e in errors if e.message),
         **context,
     )
-    error.args = (_business_message(error),)
+    error.args = (error.explained(),)
     return error
-
-
-def _business_message(error: BusinessRuleViolation) -> str:
-    own_types = error._own_types()
-    own = [e for e in error.errors if e.type.lower() in own_types] or list(error.errors[:1])
-    others = [e for e in error.errors if e not in own]
-    said = _quoted([e.message for e in own])
-    url = error.solution_url
-    ref = f" {error.creditor_reference}" if error.creditor_reference else ""
-    if isinstance(error, NoPartnerAvailable):
-        text = (
-            "Debitura has no collection partner for this case: the debtor's country, the amount "
-            f"or the debtor type is not covered.{said} It cannot be sent to Debitura as it is; "
-            "do not send it again unchanged."
-        )
-    elif isinstance(error, DuplicateReference):
-        text = (
-            f"Debitura already has a case with the creditor reference{ref}, so nothing new was "
-            f"created.{said} Look the existing case up instead of sending it again."
-        )
-    elif isinstance(error, IdempotencyConflict):
-        text = (
-            "This submission's idempotency key was already used for a request with different "
-            f"details, so Debitura created nothing.{said} Check the sent cases before sending "
-            "again; a changed invoice needs a new submission."
-        )
-    elif isinstance(error, CreditorBlocked):
-        text = (
-            f"Your Debitura account is blocked, so no case can be sent.{said} Contact Debitura "
-            "support to unblock it."
-        )
-    elif isinstance(error, UnsupportedCountry):
-        text = (
-            f"Debitura does not take cases against debtors in this country.{said} This case "
-            "cannot be sent to Debitura."
-        )
-    elif isinstance(error, UnsupportedCurrency):
-        text = (
-            f"Debitura does not take cases in this currency.{said} This case cannot be sent to "
-            "Debitura in this currency."
-        )
-    elif isinstance(error, MissingDebtCollectionContract):
-        where = f"at {url}" if url else "in your Debitura account"
-        text = (
-            "Debitura needs your signed Standard Debt Collection Agreement before it accepts "
-            f"cases.{said} Sign the agreement {where}, then send the case again."
-        )
-    elif isinstance(error, MissingPowerOfAttorney):
-        where = f"at {url}" if url else "in your Debitura account"
-        text = (
-            "The collection partner for this debtor needs a power of attorney from you."
-            f"{said} Sign it {where}, then send the case again."
-        )
-    elif isinstance(error, MissingKycVerification):
-        where = f"at {url}" if url else "in your Debitura account"
-        text = (
-            "The collection partner needs identity (KYC) verification of your company's "
-            f"directors first.{said} Complete the verification {where}, then send the case "
-            "again."
-        )
-    else:
-        text = f"Debitura refused the case.{said or ' No reason was given.'}"
-        if url:
-            text += f" To resolve it, go to {url}."
-    for other in others:
-        extra = f" Also: {other.message or other.type}"
-        if other.solution_url:
-            extra += f" ({other.solution_url})"
-        text += extra if extra.endswith(".") else extra + "."
-    return text
 
 
 def validation_failed(

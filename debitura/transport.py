@@ -5,40 +5,21 @@ timeout, and a success whose body is not JSON. Those are retried with capped exp
 and full jitter (tenacity), resending the very same bytes and headers, so a ``POST /cases``
 retry carries the same ``Idempotency-Key`` and the same body and Debitura replays its first
 answer instead of creating a second case. Any other 4xx comes back to the caller as an
-``ApiResponse`` and is never retried.
+``ApiResponse`` and is never retried. Sending and decoding are ``httpretry``'s; what is
+Debitura's is which answers count as transient and their words.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-import requests
-
 from debitura.errors import DebituraUnavailable, RateLimited, UnexpectedResponse
-from httpretry import RetryingTransport, retry_after_seconds
-from jsonwire.encoding import loads
+from httpretry import Answer, RetryingTransport
 from jsonwire.fields import Fields
 
-log = logging.getLogger(__name__)
-
-_NOT_JSON = object()
-_RETRY_AFTER_STATUSES = frozenset({429, 503})
-
-
-@dataclass(frozen=True)
-class ApiResponse:
-    status: int
-    payload: Any  # decoded JSON (fractions as Decimal); None for an empty body
-    url: str
-    body_is_json: bool = True
-    text_excerpt: str = ""  # the start of a body that is not JSON (for the error's api_body)
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.status < 300
+# Debitura's answers need no reading beyond the shared one.
+ApiResponse = Answer
 
 
 class Transport(RetryingTransport):
@@ -57,6 +38,13 @@ class Transport(RetryingTransport):
     ) -> ApiResponse:
         return self._with_retries(method, url, params, body, headers)
 
+    def _no_answer(self, url: str, *, timed_out: bool) -> DebituraUnavailable:
+        if timed_out:
+            return DebituraUnavailable(
+                "Debitura did not answer in time. Try again in a few minutes.", url=url
+            )
+        return DebituraUnavailable(url=url)
+
     def _attempt(
         self,
         method: str,
@@ -65,56 +53,32 @@ class Transport(RetryingTransport):
         body: bytes | None,
         headers: Mapping[str, str] | None,
     ) -> ApiResponse:
-        self._count_request()
-        try:
-            response = self._session.request(
-                method, url, params=params, data=body, headers=headers, timeout=self._timeout
+        response = self._exchange(method, url, params=params, data=body, headers=headers)
+        status, where = response.status, response.url
+        if status == 429:
+            raise RateLimited(
+                status=status,
+                url=where,
+                retry_after=response.retry_after,
+                **_error_body(response),
             )
-        except requests.Timeout as error:
-            raise DebituraUnavailable(
-                "Debitura did not answer in time. Try again in a few minutes.", url=url
-            ) from error
-        except requests.RequestException as error:
-            raise DebituraUnavailable(url=url) from error
-
-        status = response.status_code
-        where = response.url or url
-        payload, excerpt = _decode(response)
-        is_json = payload is not _NOT_JSON
-        api_body = payload if is_json else excerpt
-        api_message = Fields(payload).text("message", "error") if is_json else ""
-        if status in _RETRY_AFTER_STATUSES or status >= 500:
-            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
-            if status == 429:
-                raise RateLimited(
-                    status=status,
-                    url=where,
-                    retry_after=retry_after,
-                    api_body=api_body,
-                    api_message=api_message,
-                )
+        if status >= 500:  # 503 with its Retry-After included
             raise DebituraUnavailable(
                 f"Debitura is having problems (HTTP {status}). Try again in a few minutes.",
                 status=status,
                 url=where,
-                retry_after=retry_after,
-                api_body=api_body,
-                api_message=api_message,
+                retry_after=response.retry_after,
+                **_error_body(response),
             )
-        if not is_json:
-            if 200 <= status < 300:
-                raise UnexpectedResponse(status=status, url=where, api_body=excerpt)
-            # A 4xx page that is not JSON (a wrong base URL, say): report it, never retry.
-            return ApiResponse(status, None, where, body_is_json=False, text_excerpt=excerpt)
-        return ApiResponse(status, payload, where)
+        if not response.body_is_json and response.ok:
+            raise UnexpectedResponse(status=status, url=where, api_body=response.text_excerpt)
+        # A 4xx page that is not JSON (a wrong base URL, say) is the caller's to report.
+        return response
 
 
-def _decode(response: requests.Response) -> tuple[Any, str]:
-    content = response.content
-    if not content or not content.strip():
-        return None, ""
-    try:
-        # Money must never pass through float.
-        return loads(content), ""
-    except (ValueError, UnicodeDecodeError):
-        return _NOT_JSON, content[:300].decode("utf-8", "replace")
+def _error_body(response: ApiResponse) -> dict[str, Any]:
+    """What an error keeps of the answer: the decoded body (or an excerpt) and its message."""
+    if not response.body_is_json:
+        return {"api_body": response.text_excerpt, "api_message": ""}
+    message = Fields(response.payload).text("message", "error")
+    return {"api_body": response.payload, "api_message": message}

@@ -1,8 +1,8 @@
 """One error hierarchy for everything the KashFlow client can report.
 
 Every error carries the HTTP status, the URL (never a secret: the client keeps tokens out of
-URLs) and KashFlow's own ``Error``/``Message``. ``str(error)`` is the sentence a user can act on;
-``exit_code`` is what ``cli.py`` exits with, one per kind of failure.
+URLs) and KashFlow's own ``Error``/``Message``. ``str(error)`` is the sentence a user can act on.
+What a caller does about an error (the CLI's exit code, say) is the caller's to decide.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 class KashFlowError(Exception):
     """Base class. Catch this to handle anything the client raises."""
 
-    exit_code = 10
     default_message = "KashFlow returned an error."
 
     def __init__(
@@ -37,11 +36,8 @@ class KashFlowError(Exception):
 class AuthenticationError(KashFlowError):
     """KashFlow refused the login. Never retried automatically: failures lock accounts."""
 
-    exit_code = 3
-
 
 class InvalidCredentials(AuthenticationError):
-    exit_code = 3
     default_message = (
         "KashFlow did not accept this login email and password. Check both and try again; "
         "several failed attempts in a row lock the account."
@@ -49,7 +45,6 @@ class InvalidCredentials(AuthenticationError):
 
 
 class InvalidMemorableWord(AuthenticationError):
-    exit_code = 4
     default_message = (
         "KashFlow did not accept the memorable word. Enter the whole word exactly as it was set "
         "up in KashFlow; several failed attempts in a row lock the account."
@@ -57,7 +52,6 @@ class InvalidMemorableWord(AuthenticationError):
 
 
 class AccountLocked(AuthenticationError):
-    exit_code = 5
     default_message = (
         "This KashFlow account is locked after too many failed logins. Unlock it in KashFlow "
         "(or ask your KashFlow administrator), then connect again."
@@ -65,7 +59,6 @@ class AccountLocked(AuthenticationError):
 
 
 class PasswordExpired(AuthenticationError):
-    exit_code = 6
     default_message = (
         "The KashFlow password has expired. Log in to KashFlow in your browser, set a new "
         "password, then connect here with the new one."
@@ -73,14 +66,12 @@ class PasswordExpired(AuthenticationError):
 
 
 class LoginTimedOut(AuthenticationError):
-    exit_code = 7
     default_message = "The KashFlow login took too long and its one-time step expired. Try again."
 
 
 class SessionExpired(AuthenticationError):
     """A fresh login was still refused by a data call (the token was rejected twice)."""
 
-    exit_code = 8
     default_message = (
         "KashFlow keeps rejecting the session even straight after logging in again. Try "
         "reconnecting; if it persists, check the account's API access in KashFlow settings."
@@ -90,7 +81,6 @@ class SessionExpired(AuthenticationError):
 class KashFlowUnavailable(KashFlowError):
     """KashFlow could not be reached or kept failing after retries. Worth trying again later."""
 
-    exit_code = 11
     default_message = (
         "KashFlow could not be reached. Check your internet connection and try again in a few "
         "minutes."
@@ -103,14 +93,12 @@ class KashFlowUnavailable(KashFlowError):
 
 
 class RateLimited(KashFlowUnavailable):
-    exit_code = 12
     default_message = "KashFlow is asking us to slow down. Wait a minute and try again."
 
 
 class UnexpectedResponse(KashFlowUnavailable):
     """KashFlow answered, but not with the JSON we expected (an HTML error page, say)."""
 
-    exit_code = 13
     default_message = (
         "KashFlow answered with something that is not valid data (possibly a maintenance "
         "page). Try again in a few minutes."
@@ -118,12 +106,10 @@ class UnexpectedResponse(KashFlowUnavailable):
 
 
 class NotFound(KashFlowError):
-    exit_code = 14
     default_message = "KashFlow has no such record."
 
 
 class RequestRejected(KashFlowError):
     """KashFlow refused a request as invalid (a 4xx other than the ones above)."""
 
-    exit_code = 15
     default_message = "KashFlow rejected the request."
