@@ -11,17 +11,43 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from debitura import (
+    BusinessRuleViolation,
+    CreditorActionRequired,
+    CreditorBlocked,
+    IdempotencyConflict,
+    ValidationFailed,
+)
 from mapping import ReviewRow
 from mapping.case_payload import PayloadError, case_payload, payload_fingerprint
 from mapping.problems import ERROR
 from store.ledger import CREATED, FAILED, SENDING, Submission, SubmissionLedger
 from workflow.debitura_target import DebituraTarget
+from workflow.reconcile import REFERENCE_COLLISION_KIND
 
 # What happens to the invoice.
 SEND = "send"  # POST /cases (after the look-up, when ``look_up_first``)
 ALREADY_SENT = "already_sent"  # the ledger holds its case: no request
 BLOCKED = "blocked"  # the row has errors: never sent
 REFUSED_UNCHANGED = "refused_unchanged"  # Debitura refused this exact body before: not resent
+
+
+def _with_subclasses(*roots: type) -> frozenset[str]:
+    names: set[str] = set()
+    for root in roots:
+        names.add(root.__name__)
+        names |= _with_subclasses(*root.__subclasses__())
+    return frozenset(names)
+
+
+# Debitura's judgement on the case itself (its details, a business rule about it, a reference
+# taken by another case) is remembered: the same body is not sent again until it changes or a
+# resend is asked for. A refusal of the API key, of the connection or of the creditor's account
+# (blocked, an agreement to sign) is not: once fixed, a plain rerun sends.
+REMEMBERED_REFUSALS = (
+    _with_subclasses(ValidationFailed, BusinessRuleViolation)
+    - _with_subclasses(CreditorBlocked, CreditorActionRequired, IdempotencyConflict)
+) | {REFERENCE_COLLISION_KIND}
 
 
 @dataclass(frozen=True)
@@ -54,8 +80,8 @@ def decide(
 
     In order: a case in the ledger → already sent (no look-up, no request); an unconfirmed
     earlier send → look up first, then as below; errors on the row → blocked; a body Debitura
-    refused before, unchanged → refused again without a request (unless ``retry_failed``);
-    otherwise send.
+    judged and refused before, unchanged → refused again without a request (unless
+    ``retry_failed``; see ``REMEMBERED_REFUSALS``); otherwise send.
     """
     number = row.invoice_number
     if existing is not None and existing.state == CREATED:
@@ -78,6 +104,7 @@ def decide(
     if (
         existing is not None
         and existing.state == FAILED
+        and existing.error_kind in REMEMBERED_REFUSALS
         and existing.payload_fingerprint == fingerprint
         and not retry_failed
     ):

@@ -49,6 +49,7 @@ from mapping.status import canonical_status, is_open_status
 from store.ledger import Submission, SubmissionLedger
 from workflow import decision as decisions
 from workflow.debitura_target import DebituraTarget
+from workflow.reconcile import REFERENCE_COLLISION_KIND, case_differences
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +68,26 @@ ALREADY_SENT = "already_sent"  # the ledger says it is a case; no request made
 BLOCKED = "blocked"  # the row has errors: never sent
 FAILED = "failed"  # Debitura refused it; recorded, not retried automatically
 UNKNOWN = "unknown"  # no answer: checked before anything is sent again
+# Debitura has a case under this reference that is not this invoice's: not sent, not claimed.
+REFERENCE_COLLISION = "reference_collision"
 SKIPPED = "skipped"  # not attempted: the run stopped early (see the message)
-STATUSES = (CREATED, RECONCILED, ALREADY_SENT, BLOCKED, FAILED, UNKNOWN, SKIPPED)
+STATUSES = (
+    CREATED,
+    RECONCILED,
+    ALREADY_SENT,
+    BLOCKED,
+    FAILED,
+    REFERENCE_COLLISION,
+    UNKNOWN,
+    SKIPPED,
+)
 STATUS_LABELS = {
     CREATED: "created",
     RECONCILED: "reconciled",
     ALREADY_SENT: "already sent",
     BLOCKED: "blocked",
     FAILED: "failed",
+    REFERENCE_COLLISION: "reference in use",
     UNKNOWN: "unknown",
     SKIPPED: "not sent",
 }
@@ -312,7 +325,7 @@ def submit_cases(
                     f"Debitura did not answer {unknown_streak} cases in a row, so the rest were "
                     "not sent. Try again in a few minutes."
                 )
-        elif done.outcome.status in (CREATED, RECONCILED, FAILED):
+        elif done.outcome.status in (CREATED, RECONCILED, FAILED, REFERENCE_COLLISION):
             unknown_streak = 0
         if done.stop_reason and not stop_reason:
             stop_reason = done.stop_reason
@@ -401,7 +414,7 @@ class _Sender:
             except DebituraError as error:
                 return self._refused_lookup(number, error)
             if found is not None:
-                return self._adopt(plan.existing, found, row.currency, existed_before=False)
+                return self._adopt(plan.existing, found, row, existed_before=False)
         if plan.action == decisions.ALREADY_SENT:
             existing = plan.existing
             return _Done(
@@ -444,7 +457,7 @@ class _Sender:
                 return _Done(SubmissionOutcome(number, UNKNOWN, message=_unknown(error)))
             if found is None:
                 return self._failed(submission, refusal)
-            return self._adopt(submission, found, row.currency, existed_before=True)
+            return self._adopt(submission, found, row, existed_before=True)
         except DebituraUnavailable as error:
             self.ledger.mark_unknown(
                 submission, error_kind=type(error).__name__, error_message=str(error)
@@ -479,31 +492,32 @@ class _Sender:
         return _Done(SubmissionOutcome(number, FAILED, message=message), stop)
 
     def _adopt(
-        self, submission: Submission, case: Case, currency: str, *, existed_before: bool
+        self, submission: Submission, case: Case, row: ReviewRow, *, existed_before: bool
     ) -> _Done:
-        """Record a case found at Debitura under this invoice's reference, if it is this
-        invoice's (same currency, same test flag); otherwise refuse to claim it."""
+        """Record a case found at Debitura under this invoice's reference when it is this
+        invoice's case (see ``workflow.reconcile``); otherwise refuse to claim it."""
         number = submission.invoice_number
-        currency = currency.upper()
-        mismatch = ""
-        if case.currency and currency and case.currency != currency:
-            mismatch = f"in {case.currency}, while this invoice is in {currency}"
-        elif case.is_test != self.target.test_mode:
-            kind = "a test case" if case.is_test else "a real (not test) case"
-            mismatch = f"which is {kind}"
-        if mismatch:
+        try:
+            body = case_payload(row, test_mode=self.target.test_mode, tag=self.target.tag)
+        except PayloadError:
+            differences = ["this invoice has no amount or currency to compare"]
+        else:
+            differences = case_differences(case, body)
+        if differences:
+            other = case.reference or case.id
             message = (
-                f"Debitura already has case {case.reference or case.id} with creditor reference "
-                f"{number}, {mismatch}. It was not recorded as this invoice's case and nothing "
-                "was sent: check that case at Debitura."
+                f"Debitura already has case {other} under creditor reference "
+                f"{case.creditor_reference or number}, and it is not this invoice's: "
+                f"{'; '.join(differences)}. Nothing was sent and nothing recorded as sent. "
+                "If several KashFlow companies share this Debitura account, give this "
+                "connection a creditor-reference prefix."
             )
             self.ledger.mark_failed(
-                submission,
-                error_kind="ReferenceInUse",
-                error_message=f"Debitura already has a different case ({case.reference}) with "
-                f"creditor reference {number}.",
+                submission, error_kind=REFERENCE_COLLISION_KIND, error_message=message
             )
-            return _Done(SubmissionOutcome(number, FAILED, case.reference, case.id, message))
+            return _Done(
+                SubmissionOutcome(number, REFERENCE_COLLISION, case.reference, case.id, message)
+            )
         self.ledger.mark_created(
             submission, case_id=case.id, case_reference=case.reference, lifecycle=case.lifecycle
         )

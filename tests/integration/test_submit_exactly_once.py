@@ -12,8 +12,8 @@ from store.ledger import SENDING as LEDGER_SENDING
 from workflow.submit import (
     ALREADY_SENT,
     CREATED,
-    FAILED,
     RECONCILED,
+    REFERENCE_COLLISION,
     SKIPPED,
     UNKNOWN,
     UNKNOWN_MESSAGE,
@@ -196,8 +196,8 @@ def test_a_different_case_under_the_same_reference_is_not_claimed(world):
     world.target.client.create_case(foreign, idempotency_key="another-company")
     report = world.submit([row])
     outcome = report.outcomes[0]
-    assert outcome.status == FAILED
-    assert "in EUR, while this invoice is in GBP" in outcome.message
+    assert outcome.status == REFERENCE_COLLISION
+    assert "currency EUR (this invoice: GBP)" in outcome.message
     recorded = world.ledger.get(world.account, world.target.key, row.invoice_number)
-    assert recorded.state == "failed" and recorded.error_kind == "ReferenceInUse"
+    assert recorded.state == "failed" and recorded.error_kind == "ReferenceCollision"
     assert world.case_count(row.invoice_number) == 1

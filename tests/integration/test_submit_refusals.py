@@ -98,3 +98,14 @@ def test_rows_with_errors_are_never_sent(world):
     assert "missing_city" in by_number[emptied.invoice_number].message
     assert report.counts[BLOCKED] == len(blocked)
     assert report.counts[CREATED] == world.create_calls() == len(rows) - len(blocked)
+
+
+def test_after_a_refused_api_key_is_fixed_a_plain_rerun_sends(world):
+    rows = world.eligible_rows()[:2]
+    wrong = debitura_target(world.debitura, api_key="not-the-key")
+    refused = world.submit(rows, target=wrong, concurrency=1)
+    assert [o.status for o in refused.outcomes] == [FAILED, SKIPPED]
+
+    again = world.submit(rows)  # the right key, no retry_failed
+    assert [o.status for o in again.outcomes] == [CREATED, CREATED]
+    assert all(world.case_count(row.invoice_number) == 1 for row in rows)

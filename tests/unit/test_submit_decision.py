@@ -115,7 +115,9 @@ def test_a_body_refused_before_is_not_resent_until_it_changes_or_a_retry_is_aske
     row = review_row()
     fingerprint = payload_fingerprint(case_payload(row, tag=DEFAULT_TEST_TAG))
     submission = begin(ledger, row, fingerprint)
-    ledger.mark_failed(submission, error_kind="NoPartner", error_message="No partner in GB.")
+    ledger.mark_failed(
+        submission, error_kind="NoPartnerAvailable", error_message="No partner in GB."
+    )
 
     unchanged = decide_for(ledger, row)
     assert unchanged.action == REFUSED_UNCHANGED and "No partner in GB." in unchanged.message
@@ -135,3 +137,16 @@ def test_the_plan_reads_this_account_and_target_only(ledger):
     assert [d.action for d in plan] == [ALREADY_SENT, SEND]
     other = plan_submission([sent, fresh], ledger=ledger, account=ACCOUNT, target=elsewhere)
     assert [d.action for d in other] == [SEND, SEND]
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["AuthenticationFailed", "DebituraUnavailable", "RateLimited", "MissingDebtCollectionContract",
+     "CreditorBlocked", "IdempotencyConflict", "RequestRejected"],
+)  # fmt: skip
+def test_a_refusal_of_the_key_connection_or_account_is_not_remembered(ledger, kind):
+    row = review_row()
+    fingerprint = payload_fingerprint(case_payload(row, tag=DEFAULT_TEST_TAG))
+    submission = begin(ledger, row, fingerprint)
+    ledger.mark_failed(submission, error_kind=kind, error_message="Refused.")
+    assert decide_for(ledger, row).action == SEND  # a plain rerun sends once it is fixed
