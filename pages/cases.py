@@ -21,16 +21,26 @@ target = debitura_target()
 ledger = context.workspace().ledger
 st.caption(f"Destination: {target.label}")
 
-refresh = st.button("Refresh status from Debitura", icon=":material/refresh:")
-if just_entered() or refresh:
+refresh_column, scope_column = st.columns([1, 2])
+refresh = refresh_column.button("Refresh status from Debitura", icon=":material/refresh:")
+every_connection = scope_column.toggle(
+    "All connections",
+    key="sent_cases_all_connections",
+    help=f"Off: only the cases sent from {connection.display_name}'s invoices.",
+)
+scope = None if every_connection else connection.account_key
+if just_entered() or refresh or st.session_state.get("sent_cases_scope") != scope:
+    st.session_state["sent_cases_scope"] = scope
     try:
-        st.session_state["sent_cases"] = sent_cases(ledger, target)
+        st.session_state["sent_cases"] = sent_cases(ledger, target, account=scope)
     except DebituraError as error:
         st.error(f"Debitura's current status could not be read: {error}")
-        st.session_state["sent_cases"] = sent_cases(ledger, target, fetch_status=False)
+        st.session_state["sent_cases"] = sent_cases(
+            ledger, target, account=scope, fetch_status=False
+        )
 cases = st.session_state.get("sent_cases", [])
 if not cases:
-    st.info("No cases have been sent to this destination yet.")
+    st.info("No cases have been sent from this connection to this destination yet.")
     st.stop()
 
 st.dataframe(
@@ -62,7 +72,10 @@ st.download_button(
     on_click="ignore",
 )
 
-unsent = [case.invoice_number for case in cases if case.state != CREATED]
+# Only this connection's invoices can be sent again from here: another company's number
+# would name a different invoice in this KashFlow account.
+mine = [case for case in cases if case.account == connection.account_key]
+unsent = [case.invoice_number for case in mine if case.state != CREATED]
 if unsent:
     st.subheader("Not sent")
     retry = st.multiselect("Invoices to send again", unsent, default=unsent, key="retry_numbers")
@@ -79,7 +92,7 @@ if unsent:
             )
         if rows:
             run_submit(connection, state, rows, target, retry_failed=True)
-            st.session_state["sent_cases"] = sent_cases(ledger, target)
+            st.session_state["sent_cases"] = sent_cases(ledger, target, account=scope)
             st.rerun()
 if st.session_state.get(OUTCOMES):
     with st.expander("Result of the last run"):

@@ -45,6 +45,7 @@ class SentCase:
     status: str = ""  # in words: the lifecycle label (with the close code), or the state
     sent_at: str = ""
     connection: str = ""  # the saved connection's name, else the KashFlow company
+    account: str = ""  # the ledger's key of the KashFlow company (ActiveConnection.account_key)
     message: str = ""  # why it failed, or what is unknown
     is_test: bool = False
 
@@ -72,18 +73,16 @@ def sent_cases(
         return [_sent_case(submission, None) for submission in submissions]
     listing = target.client.list_cases()
     by_id = {case.id.lower(): case for case in listing if case.id}
-    by_reference = {
-        case.creditor_reference.casefold(): case for case in listing if case.creditor_reference
-    }
+    # Only an unconfirmed send is matched by reference, exactly: Debitura folds letter case,
+    # and another company's case may carry the same number (see workflow.reconcile).
+    by_reference = {case.creditor_reference: case for case in listing if case.creditor_reference}
     result = []
     for submission in submissions:
         case = None
         if submission.case_id:
             case = by_id.get(submission.case_id.lower())
-        if case is None and submission.creditor_reference:
-            found = by_reference.get(submission.creditor_reference.casefold())
-            if found is not None and (not submission.case_id or found.id == submission.case_id):
-                case = found
+        if case is None and submission.state == SENDING and not submission.case_id:
+            case = by_reference.get(submission.creditor_reference)
         note = ""
         if case is None and submission.case_id:
             try:
@@ -125,6 +124,7 @@ def _sent_case(submission: Submission, case: Case | None, note: str = "") -> Sen
             status=status,
             sent_at=submission.sent_at,
             connection=_connection(submission),
+            account=submission.kashflow_account,
             message=message,
             is_test=case.is_test,
         )
@@ -140,6 +140,7 @@ def _sent_case(submission: Submission, case: Case | None, note: str = "") -> Sen
         status=status,
         sent_at=submission.sent_at,
         connection=_connection(submission),
+        account=submission.kashflow_account,
         message=message,
         is_test=submission.test_mode,
     )

@@ -62,3 +62,16 @@ def test_the_cli_reports_a_collision_and_exits_non_zero(world):
     assert result.returncode == 40, result.stderr
     status, detail = lines(result.stdout)[row.invoice_number]
     assert status == "reference in use" and "amount 5760" in detail
+
+
+def test_sent_cases_never_show_the_other_companys_case_on_a_collision(world):
+    from workflow.sent_cases import sent_cases
+
+    row = world.eligible_rows()[0]
+    other_companys_case(
+        world, row, debtor={**case_payload(row)["debtor"], "name": "Somebody Else Ltd"}
+    )
+    world.submit([row])
+    [shown] = sent_cases(world.ledger, world.target, account=world.account)
+    assert shown.state == LEDGER_FAILED
+    assert (shown.debtor_name, shown.case_reference, shown.amount) == ("", "", None)
