@@ -39,12 +39,12 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from jsonwire.encoding import dumps, loads
@@ -76,6 +76,16 @@ class Request:
         if self._query_ci is None:
             self._query_ci = {key.lower(): value for key, value in self.query.items()}
         return self._query_ci.get(name.lower(), default)
+
+    def int_arg(self, name: str, default: int, error: str = "InvalidRequest") -> int:
+        """A whole-number query parameter, ``default`` when absent; anything else is a 400."""
+        value = (self.arg(name) or "").strip()
+        if not value:
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise HTTPError(400, error, f"The value '{value}' is not valid for {name}.") from None
 
     def header(self, name: str, default: str = "") -> str:
         return self.headers.get(name, default)
@@ -460,6 +470,41 @@ class JsonHTTPServer:
     def _control_reset_stats(self, request: Request) -> Response:
         self.stats.reset()
         return json_response(self.stats_snapshot())
+
+
+class ConfiguredSandbox(JsonHTTPServer):
+    """A sandbox built from a frozen config dataclass (with ``host`` and ``port``) and faults.
+
+    A subclass names its ``config_class``; ``serve()`` starts one the way the CLI wants it.
+    """
+
+    config_class: ClassVar[type]
+
+    def __init__(self, config: Any = None, faults: Faults | None = None) -> None:
+        config = config or self.config_class()
+        super().__init__(host=config.host, port=config.port, faults=faults)
+        self.config = config
+
+    @classmethod
+    def serve(
+        cls,
+        config: Any = None,
+        faults: Faults | None = None,
+        *,
+        host: str | None = None,
+        port: int | None = None,
+    ) -> Self:
+        """Start a sandbox (127.0.0.1, free port unless ``port`` is given) and return it running.
+
+        Prints nothing: the caller shows ``server.url`` and how to log in, then calls
+        ``server.wait()`` (Ctrl+C raises KeyboardInterrupt there) and ``server.stop()``.
+        """
+        config = config or cls.config_class()
+        given = {"host": host, "port": port}
+        overrides = {name: value for name, value in given.items() if value is not None}
+        if overrides:
+            config = replace(config, **overrides)
+        return cls(config, faults).start()
 
 
 def _plain(value: Any) -> Any:

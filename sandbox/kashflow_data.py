@@ -14,7 +14,8 @@ Amounts follow KashFlow's conventions: ``GrossAmount``, ``NetAmount``, ``VATAmou
 The first customers are hand-made to cover what the review page must cope with (KashFlow's own
 documentation address, addresses without a city, postcode or country, foreign customers, private
 individuals, codes that need URL encoding, contact details in odd places); the rest are drawn
-from name and address pools.
+from name and address pools. Both, and the company and its currencies, are data files in
+``sandbox/reference/kashflow/``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-COMPANY_NAME = "Harrow & Finch Joinery Ltd"
+from sandbox.reference_files import read_csv, read_json, read_lines
+
 HOME_CURRENCY = "GBP"
 
 PAID, UNPAID, PART_PAID = "Paid", "Unpaid", "PartPaid"
@@ -88,29 +90,21 @@ class Currency:
 
 
 CURRENCIES = {
-    currency.code: currency
-    for currency in (
-        Currency("GBP", "British Pounds", "£", Decimal("1.0000"), 2),
-        Currency("EUR", "Euro", "€", Decimal("1.1650"), 2),
-        Currency("USD", "US Dollar", "$", Decimal("1.2700"), 2),
-        Currency("SEK", "Swedish Krona", "kr", Decimal("13.4500"), 2, symbol_on_right=True),
-        Currency("JPY", "Japanese Yen", "¥", Decimal("188.0000"), 0),
+    row["code"]: Currency(
+        row["code"],
+        row["name"],
+        row["symbol"],
+        Decimal(row["units_per_gbp"]),
+        int(row["decimals"]),
+        symbol_on_right=row["symbol_on_right"] == "true",
     )
+    for row in read_csv("kashflow/currencies.csv")
 }
 _EU_COUNTRIES = frozenset({"IE", "DE", "FR", "NL", "SE"})
 
 # (Line1, Line2, Line3, Line4, PostCode, CountryCode, CountryName); None is sent as null.
 Address = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None]
 _ADDRESS_KEYS = ("Line1", "Line2", "Line3", "Line4", "PostCode", "CountryCode", "CountryName")
-KASHFLOW_DOC_ADDRESS: Address = (
-    "1 Ashwood Close",
-    "Branton",
-    "Doncaster, South Yorkshire",
-    "GB",
-    "DN3 3UB",
-    "GB",
-    "United Kingdom",
-)
 
 
 @dataclass(slots=True)
@@ -132,596 +126,48 @@ class _CustomerSpec:
     activity: int = 3  # relative share of the random invoices
     note: str = ""
 
+    @classmethod
+    def from_json(cls, entry: dict[str, Any]) -> _CustomerSpec:
+        """An entry of ``special_customers.json``: the fields that differ from the defaults."""
+        address = tuple(entry["address"][key] for key in _ADDRESS_KEYS)
+        contacts = tuple(tuple(contact) for contact in entry.get("contacts", ()))
+        return cls(**{**entry, "address": address, "contacts": contacts})
 
-def _uk(line1, line2=None, line3=None, line4=None, postcode=None, code="GB", name="United Kingdom"):
-    return (line1, line2, line3, line4, postcode, code, name)
 
+# Hand-made customers, most important first (small datasets keep only the first few); the
+# first has the address of KashFlow's own documentation.
+_SPECIAL_CUSTOMERS = tuple(
+    _CustomerSpec.from_json(entry) for entry in read_json("kashflow/special_customers.json")
+)
+KASHFLOW_DOC_ADDRESS: Address = _SPECIAL_CUSTOMERS[0].address
 
-# Hand-made customers, most important first (small datasets keep only the first few).
-_SPECIAL_CUSTOMERS: tuple[_CustomerSpec, ...] = (
-    _CustomerSpec(
-        "ASH01",
-        "Ashwood Lettings Ltd",
-        KASHFLOW_DOC_ADDRESS,
-        vat="GB123456789",
-        email="accounts@ashwoodlettings.example",
-        phone="01302 555 0199",
-        contacts=(("Mrs", "Helen", "Ashworth"),),
-        activity=6,
-    ),
-    _CustomerSpec(
-        "RIVE01",
-        "Riverside Fabrication Ltd",
-        _uk("Unit 7 Riverside Industrial Estate", postcode="WF1 5RH"),
-        vat="GB 284 1177 09",
-        vat_key="VatNumber",
-        email="ap@riversidefab.example",
-        email_on="primary",
-        phone="+44 1632 960418",
-        contacts=(("", "Gary", "Holt"),),
-        activity=5,
-    ),
-    _CustomerSpec(
-        "OKAF01",
-        "Mr Daniel Okafor",
-        _uk("Flat 3, 22 Harcourt Road", "", "", "", "M14 6LT"),
-        private=True,
-        email="daniel.okafor@mail.example",
-        phone="+44 7700 900123",
-        phone_on="mobile",
-        contacts=(("Mr", "Daniel", "Okafor"),),
-        terms=14,
-    ),
-    _CustomerSpec(
-        "SHAH01",
-        "Priya Shah",
-        _uk("8 Laburnum Grove", "Leicester", postcode="LE2 3FD"),
-        private=True,
-        phone="07700900123",
-        phone_on="primary",
-        contacts=(("", "Priya", "Shah"),),
-        terms=14,
-    ),
-    _CustomerSpec(
-        "PENN01",
-        "Pennine Office Supplies Limited",
-        _uk("14 Bridge Street", "Hebden Bridge", "West Yorkshire", "", "HX7 8EX"),
-        vat="GB412905538",
-        email="orders@pennineoffice.example",
-        email_on="primary",
-        phone="01632 960147",
-        contacts=(("Ms", "Rachel", "Greenwood"),),
-        activity=5,
-    ),
-    _CustomerSpec(
-        "THIR01",
-        "Thirsk Tearooms",
-        _uk("27 Market Place, Thirsk, North Yorkshire, YO7 1HD", postcode="YO7 1HD"),
-        email="hello@thirsktearooms.example",
-        phone="01845 555 012",
-        contacts=(("Mrs", "Joan", "Pickering"),),
-        terms=14,
-    ),
-    _CustomerSpec(
-        "BRIG01",
-        "Brigantes Property Group",
-        _uk("Brigantes House", "42 Stonegate", "York", "United Kingdom", "YO1 8AS", "", ""),
-        vat="GB730118244",
-        email="finance@brigantes.example",
-        email_on="both",
-        phone="01904 555 0133",
-        contacts=(("Mr", "Simon", "Ledger"), ("Ms", "Aisha", "Rahman")),
-        terms=60,
-        activity=6,
-    ),
-    _CustomerSpec(
-        "KENT01",
-        "Kentish Oak Services",
-        _uk("Forge Cottage", "Church Lane", "Tenterden, Kent", "England", "TN30 6AB"),
-        email="kentishoak@mail.example",
-        phone="(0)1580 555 014",
-        contacts=(("Mr", "Tom", "Fairweather"),),
-    ),
-    _CustomerSpec(
-        "MERS01",
-        "Mersey Marine Engineering PLC",
-        _uk("Dock Road", "Birkenhead", "Wirral", "UK", "CH41 1DA"),
-        vat="GB655210873",
-        vat_key="VatNumber",
-        email="purchase.ledger@merseymarine.example",
-        phone="0151 496 0550",
-        contacts=(("Mrs", "Carol", "Bennett"),),
-        terms=60,
-        activity=5,
-    ),
-    _CustomerSpec(
-        "CALD01",
-        "Calder Valley Architects LLP",
-        _uk("3 Albert Street", "Halifax", postcode="HX1 1PN", code=""),
-        email="studio@caldervalley.example",
-        email_on="secondary",
-        phone="01422 555 0171",
-        contacts=(("Mr", "Owen", "Sutcliffe"), ("Ms", "Beth", "Crowther")),
-    ),
-    _CustomerSpec(
-        "SHEF01",
-        "Steel City Shopfitting Ltd",
-        _uk("Unit 9, Cutlers Yard", "Sheffield", "", "", "s1 2hh"),
-        vat="GB198877320",
-        email="accounts@steelcityshopfit.example",
-        email_on="secondary",
-        phone="0114 496 0281",
-        phone_on="secondary",
-        contacts=(("Mr", "Lee", "Hardcastle"), ("Mrs", "Dawn", "Kirk")),
-        activity=4,
-    ),
-    _CustomerSpec(
-        "ONEI01",
-        "Mrs Margaret O'Neill",
-        _uk("The Old Rectory", "Little Snoring", "Norfolk", "", ""),
-        private=True,
-        email="maggie.oneill@post.example",
-        email_on="primary",
-        contacts=(("Mrs", "Margaret", "O'Neill"),),
-        terms=14,
-    ),
-    _CustomerSpec(
-        "ST AID",
-        "St Aidan's Primary School",
-        _uk("St Aidan's Primary School", "Chapel Road", "Burnley", "Lancashire", "BB10 3AE"),
-        email="bursar@staidans.example",
-        email_on="secondary",
-        phone="01632 960411",
-        contacts=(("Mrs", "Anne", "Whittaker"), ("Mr", "Paul", "Dixon")),
-        terms=30,
-    ),
-    _CustomerSpec(
-        "WOLD01",
-        "Wolds District Council",
-        _uk(
-            "Council Offices, Church Street",
-            "Market Weighton",
-            "East Riding of Yorkshire",
-            "",
-            "YO43 3AL",
-        ),
-        email="invoices@wolds-dc.example",
-        phone="01632 960700",
-        contacts=(("", "Accounts", "Payable"),),
-        terms=30,
-        activity=4,
-    ),
-    _CustomerSpec(
-        "MOOR01",
-        "Moorside Housing Trust",
-        ("Moorside House", "12 Victoria Road", "Bradford", "", "BD1 4RJ", "", ""),
-        email="payables@moorside.example",
-        phone="01274 555 0122",
-        contacts=(("Ms", "Janet", "Hirst"),),
-        activity=4,
-    ),
-    _CustomerSpec(
-        "A&B01",
-        "A&B Kitchens Ltd",
-        _uk("5 Mill Street", "Stockport", "Cheshire", "", "SK1 2BX"),
-        vat="GB301244718",
-        email="ab.kitchens@mail.example",
-        phone="ask for Sue",
-        contacts=(("Mrs", "Sue", "Atherton"),),
-    ),
-    _CustomerSpec(
-        "JS/2024",
-        "J Singh & Sons",
-        _uk("114 Soho Road, Handsworth, Birmingham", postcode="B21 9DP"),
-        email="jsingh.sons@mail.example",
-        phone="0121 496 0021",
-        contacts=(("Mr", "Jaswinder", "Singh"),),
-    ),
-    _CustomerSpec(
-        "THAM01",
-        "Thames Bankside Hotels Group",
-        _uk("Riverside House", "14 Southwark Street", "London", "", "SE1 9HP"),
-        vat="GB 987 6543 21",
-        email="ap@thamesbankside.example",
-        phone="(0)20 7946 0018",
-        contacts=(("Mr", "Marcus", "Bell"),),
-        terms=60,
-        activity=6,
-    ),
-    _CustomerSpec(
-        "OLDF01",
-        "Oldfield Care Homes Ltd",
-        _uk("Oldfield Lodge", "Gisburn Road", "Clitheroe", "", "BB7 4HX"),
-        contacts=(("", "", ""),),
-        note="Contact via the home manager.",
-    ),
-    _CustomerSpec(
-        "WALS01",
-        "Mr Kevin Walsh",
-        _uk("41 Brook Street", "Chester", "", "", "CH1 3DZ"),
-        private=True,
-        phone="07700 900 582",
-        phone_on="mobile",
-        contacts=(("Mr", "Kevin", "Walsh"),),
-        terms=14,
-    ),
-    _CustomerSpec(
-        "GLAS01",
-        "Clyde Timber Merchants Ltd",
-        _uk("88 Argyle Street", "Glasgow", "", "Scotland", "G2 8AH"),
-        vat="GB552018866",
-        vat_key="VatNumber",
-        email="accounts@clydetimber.example",
-        phone="0141 496 0093",
-        contacts=(("Mr", "Iain", "McLeod"),),
-    ),
-    _CustomerSpec(
-        "TAFF01",
-        "Taff Valley Builders Ltd",
-        _uk("Unit 2, Ely Bridge Works", "Cardiff", "", "", "CF5 4AA"),
-        vat="GB671209458",
-        email="",
-        phone="",
-        contacts=(("Mr", "Rhys", "Morgan"),),
-    ),
-    _CustomerSpec(
-        "JENK01",
-        "Dr Tom Jenkins",
-        _uk("2 Orchard Way", "Cheltenham", "Gloucestershire", "", "gl50 2pu"),
-        private=True,
-        email="tom.jenkins@post.example",
-        email_on="primary",
-        phone="01242 555 0123",
-        contacts=(("Dr", "Tom", "Jenkins"),),
-        terms=14,
-    ),
-    _CustomerSpec(
-        "BRIT01",
-        "Brightwater Academy Trust",
-        _uk("Brightwater Academy", "Ings Lane", "Hull", "", "HU8 0SF", "GB", ""),
-        email="finance@brightwater.example",
-        phone="01482 555 0190",
-        contacts=(("Mrs", "Lorna", "Gibb"),),
-    ),
-    # Foreign customers.
-    _CustomerSpec(
-        "LIFF01",
-        "Liffey Interiors Ltd",
-        ("Unit 12, Grand Canal Quay", "Dublin 2", "", "", "D02 X285", "IE", "Ireland"),
-        currency="EUR",
-        vat="IE6388047V",
-        email="accounts@liffeyinteriors.example",
-        phone="+353 1 555 0147",
-        contacts=(("Ms", "Siobhan", "Byrne"),),
-        activity=4,
-    ),
-    _CustomerSpec(
-        "VOGE01",
-        "Schreinerei Vogel GmbH",
-        ("Hauptstraße 12", "München", "Bayern", "", "80331", "DE", "Germany"),
-        currency="EUR",
-        vat="DE123456789",
-        email="buchhaltung@vogel-schreinerei.example",
-        email_on="primary",
-        phone="+49 89 1234567",
-        contacts=(("Herr", "Jürgen", "Vogel"),),
-    ),
-    _CustomerSpec(
-        "MORE01",
-        "Atelier Moreau SARL",
-        ("14 rue des Tanneurs", "69002 Lyon", "", "", "69002", "FR", "France"),
-        currency="EUR",
-        vat="FR40123456789",
-        email="compta@ateliermoreau.example",
-        phone="+33 4 72 55 01 23",
-        contacts=(("Mme", "Claire", "Moreau"),),
-    ),
-    _CustomerSpec(
-        "DIJK01",
-        "Van Dijk Interieurs BV",
-        ("Keizersgracht 221", "1016 DV Amsterdam", "", "", "1016 DV", "", "Netherlands"),
-        currency="EUR",
-        vat="NL123456789B01",
-        vat_key="VatNumber",
-        email="administratie@vandijk.example",
-        phone="+31 20 555 0192",
-        contacts=(("Dhr", "Pieter", "van Dijk"),),
-    ),
-    _CustomerSpec(
-        "MAPL01",
-        "Maple Ridge Builders Inc",
-        ("4820 SE Oak Avenue", "Portland", "OR", "", "97215", "US", "United States"),
-        currency="USD",
-        email="ap@mapleridge.example",
-        phone="+1 503 555 0142",
-        contacts=(("Mr", "Dale", "Hudson"),),
-        terms=60,
-        activity=4,
-    ),
-    _CustomerSpec(
-        "LAKE01",
-        "Lakeshore Hospitality LLC",
-        ("220 Lakeview Drive", "Madison", "", "USA", "53703", "", ""),
-        currency="USD",
-        email="billing@lakeshorehospitality.example",
-        email_on="primary",
-        phone="(608) 555-0117",
-        contacts=(("Ms", "Karen", "Olsen"),),
-    ),
-    _CustomerSpec(
-        "NORD01",
-        "Nordvik Snickeri AB",
-        ("Storgatan 5", "753 20 Uppsala", "", "", "753 20", "SE", "Sweden"),
-        currency="SEK",
-        vat="SE556677889901",
-        email="ekonomi@nordvik.example",
-        phone="+46 18 555 01 20",
-        contacts=(("", "Lars", "Nordvik"),),
-    ),
-    _CustomerSpec(
-        "SAKU01",
-        "Sakura Kenzai KK",
-        ("2-14-5 Shibuya", "Shibuya-ku", "Tokyo", "", "150-0002", "JP", "Japan"),
-        currency="JPY",
-        email="keiri@sakura-kenzai.example",
-        phone="+81 3 5555 0123",
-        contacts=(("", "Haruto", "Sato"),),
-        terms=60,
-    ),
+# Pools for the generated customers (order matters: seeded draws pick by position).
+_TOWNS = tuple(
+    (row["town"], row["county"], row["postcode_area"], tuple(row["localities"].split(";")))
+    for row in read_csv("kashflow/towns.csv")
 )
-
-# Pools for the generated customers.
-_TOWNS = (
-    ("Leeds", "West Yorkshire", "LS", ("Headingley", "Horsforth", "Kirkstall")),
-    ("Bradford", "West Yorkshire", "BD", ("Shipley", "Idle")),
-    ("Wakefield", "West Yorkshire", "WF", ("Ossett", "Horbury")),
-    ("Harrogate", "North Yorkshire", "HG", ("Starbeck",)),
-    ("York", "North Yorkshire", "YO", ("Acomb", "Haxby")),
-    ("Sheffield", "South Yorkshire", "S", ("Ecclesall", "Hillsborough")),
-    ("Doncaster", "South Yorkshire", "DN", ("Bessacarr",)),
-    ("Hull", "East Riding of Yorkshire", "HU", ("Hessle",)),
-    ("Manchester", "Greater Manchester", "M", ("Didsbury", "Chorlton")),
-    ("Bolton", "Greater Manchester", "BL", ("Horwich",)),
-    ("Preston", "Lancashire", "PR", ("Fulwood",)),
-    ("Lancaster", "Lancashire", "LA", ("Morecambe",)),
-    ("Liverpool", "Merseyside", "L", ("Woolton", "Crosby")),
-    ("Chester", "Cheshire", "CH", ("Hoole",)),
-    ("Derby", "Derbyshire", "DE", ("Allestree",)),
-    ("Nottingham", "Nottinghamshire", "NG", ("Beeston", "West Bridgford")),
-    ("Leicester", "Leicestershire", "LE", ("Oadby",)),
-    ("Lincoln", "Lincolnshire", "LN", ("Bracebridge",)),
-    ("Newcastle upon Tyne", "Tyne and Wear", "NE", ("Jesmond", "Gosforth")),
-    ("Durham", "County Durham", "DH", ("Framwellgate Moor",)),
-    ("Birmingham", "West Midlands", "B", ("Edgbaston", "Moseley")),
-    ("Coventry", "West Midlands", "CV", ("Earlsdon",)),
-    ("Oxford", "Oxfordshire", "OX", ("Headington", "Cowley")),
-    ("Reading", "Berkshire", "RG", ("Caversham",)),
-    ("Bristol", "", "BS", ("Clifton", "Bedminster")),
-    ("Bath", "Somerset", "BA", ("Widcombe",)),
-    ("Exeter", "Devon", "EX", ("Topsham",)),
-    ("Norwich", "Norfolk", "NR", ("Eaton",)),
-    ("Cambridge", "Cambridgeshire", "CB", ("Chesterton",)),
-    ("Brighton", "East Sussex", "BN", ("Hove",)),
-    ("London", "", "SE", ("Bermondsey", "Peckham")),
-    ("London", "", "N", ("Islington", "Highbury")),
-    ("Edinburgh", "Midlothian", "EH", ("Leith", "Morningside")),
-    ("Cardiff", "South Glamorgan", "CF", ("Canton", "Roath")),
-)
-_STREETS = (
-    "High Street",
-    "Station Road",
-    "Church Lane",
-    "Mill Lane",
-    "Victoria Road",
-    "Park Avenue",
-    "Queen Street",
-    "Kings Road",
-    "Chapel Street",
-    "Westgate",
-    "Albion Street",
-    "Canal Side",
-    "North Parade",
-    "Orchard Close",
-    "Manor Way",
-    "Granary Wharf",
-    "Tanner Row",
-    "Mill Hill",
-)
-_BUILDINGS = (
-    "Unit 3",
-    "Unit 12",
-    "Suite 4",
-    "Ground Floor",
-    "Riverside House",
-    "The Old Mill",
-    "Croft Barn",
-    "Regent House",
-    "Flat 2",
-    "Wharf Building",
-)
-_PLACES = (
-    "Aire",
-    "Calder",
-    "Wharfe",
-    "Holme",
-    "Kirkgate",
-    "Ridings",
-    "Brunswick",
-    "Cathedral",
-    "Dales",
-    "Moorland",
-    "Northgate",
-    "Summit",
-    "Beacon",
-    "Kestrel",
-    "Heron",
-    "Oakwood",
-    "Ashgrove",
-    "Elmfield",
-    "Millstone",
-    "Foundry",
-    "Granary",
-    "Castle",
-    "Abbey",
-    "Priory",
-    "Viaduct",
-    "Weaver",
-    "Cobble",
-    "Lantern",
-    "Meadow",
-    "Harbour",
-    "Copper",
-    "Quarry",
-    "Willow",
-    "Bramley",
-    "Fenwick",
-)
-_TRADES = (
-    "Builders",
-    "Interiors",
-    "Property Management",
-    "Lettings",
-    "Developments",
-    "Construction",
-    "Kitchens",
-    "Shopfitting",
-    "Hotels",
-    "Estates",
-    "Architects",
-    "Dental Practice",
-    "Veterinary",
-    "Cafe",
-    "Brewing Co",
-    "Fitness",
-    "Pharmacy",
-    "Nurseries",
-    "Holiday Cottages",
-    "Bathrooms",
-)
-_SUFFIXES = ("Ltd", "Ltd", "Ltd", "Limited", "Limited", "LLP", "PLC", "Group", "Services", "& Co")
-_SURNAMES = (
-    "Ackroyd",
-    "Barraclough",
-    "Bhatti",
-    "Chowdhury",
-    "Dawson",
-    "Ellis",
-    "Fletcher",
-    "Gallagher",
-    "Hussain",
-    "Iqbal",
-    "Jowett",
-    "Kaur",
-    "Lister",
-    "Mahmood",
-    "Nowak",
-    "Oduya",
-    "Patel",
-    "Quinn",
-    "Robinson",
-    "Sutcliffe",
-    "Thornton",
-    "Usman",
-    "Varley",
-    "Whiteley",
-    "Young",
-    "Zielinski",
-    "Murphy",
-    "Kowalski",
-    "Nguyen",
-    "Abbott",
-    "Firth",
-    "Haigh",
-    "Lumb",
-    "Pearson",
-    "Shaw",
-)
-_FIRST_NAMES = (
-    "Amelia",
-    "Oliver",
-    "Isla",
-    "George",
-    "Ava",
-    "Harry",
-    "Mia",
-    "Noah",
-    "Sophie",
-    "Jack",
-    "Fatima",
-    "Mohammed",
-    "Grace",
-    "Leo",
-    "Chloe",
-    "Arjun",
-    "Hannah",
-    "Kwame",
-    "Zara",
-    "Callum",
-    "Megan",
-    "Tomasz",
-    "Eilidh",
-    "Rhys",
-    "Niamh",
-    "Sanjay",
-    "Lucy",
-    "Ethan",
-    "Ruby",
-    "Samuel",
-)
-_TITLES = ("Mr", "Mrs", "Ms", "Miss", "Dr", "")
+_STREETS = read_lines("kashflow/streets.txt")
+_BUILDINGS = read_lines("kashflow/buildings.txt")
+_PLACES = read_lines("kashflow/places.txt")
+_TRADES = read_lines("kashflow/trades.txt")
+_SUFFIXES = read_lines("kashflow/company_suffixes.txt")
+_SURNAMES = read_lines("kashflow/surnames.txt")
+_FIRST_NAMES = read_lines("kashflow/first_names.txt")
+_TITLES = ("Mr", "Mrs", "Ms", "Miss", "Dr", "")  # "" = no title (a blank line in a file is lost)
 _POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 # (description, minimum quantity, maximum quantity, unit price in GBP)
-_CATALOGUE = (
-    ("Joinery labour (day rate)", 1, 10, "260.00"),
-    ("Bespoke oak bookcase", 1, 2, "1450.00"),
-    ("Sash window refurbishment", 1, 6, "385.00"),
-    ("Internal door supply and hang", 1, 8, "295.00"),
-    ("Fitted wardrobe", 1, 3, "1180.00"),
-    ("Kitchen worktop installation", 1, 1, "640.00"),
-    ("Oak staircase", 1, 1, "4800.00"),
-    ("Skirting and architrave (per m)", 10, 60, "18.50"),
-    ("Site survey and measure", 1, 1, "95.00"),
-    ("Shopfitting counter unit", 1, 4, "920.00"),
-    ("Timber cladding (per m2)", 5, 40, "68.00"),
-    ("Delivery and waste disposal", 1, 1, "45.00"),
-    ("Window board replacement", 1, 6, "72.50"),
-    ("Emergency call-out", 1, 1, "120.00"),
+_CATALOGUE = tuple(
+    (row["description"], int(row["min_quantity"]), int(row["max_quantity"]), row["unit_price_gbp"])
+    for row in read_csv("kashflow/catalogue.csv")
 )
-_PAYMENT_REFERENCES = ("BACS", "FPS", "Card", "Cheque", "Stripe", "GoCardless")
+_PAYMENT_REFERENCES = read_lines("kashflow/payment_references.txt")
 
-_COMPANY_DETAILS: dict[str, Any] = {
-    "CompanyName": COMPANY_NAME,
-    "Username": "",
-    "Contact": {
-        "Name": "Eleanor Finch",
-        "Telephone": "0113 496 0742",
-        "Mobile": "07700 900461",
-        "Email": "accounts@harrowfinch.example",
-    },
-    "PaymentTerms": {"Type": "Days", "Days": 30},
-    "BusinessType": 1,
-    "SubscriptionStatus": 0,
-    "VatRegisteredState": 1,
-    "IsVatNumberReadOnly": False,
-    "IsDemoAccount": False,
-    "AccountingType": 1,
-    "HomeCurrency": CURRENCIES[HOME_CURRENCY].as_json(),
-    "DateFormat": "dd/MM/yyyy",
-    "VATRegistered": True,
-    "VatRegisteredIn": "GB",
-    "VATNumber": "GB284561307",
-    "Address": {
-        "Line1": "Unit 4 Canal Wharf",
-        "Line2": "Water Lane",
-        "Line3": "Leeds",
-        "Line4": "West Yorkshire",
-        "PostCode": "LS11 5PZ",
-        "CountryCode": "GB",
-        "CountryName": "United Kingdom",
-    },
-    "ShowRebrandUI": True,
-}
+# The demo company as GET /settings/companydetails shows it; HomeCurrency is a placeholder in
+# the file, filled from the currency table so the two cannot disagree.
+_COMPANY_DETAILS: dict[str, Any] = read_json("kashflow/company.json")
+_COMPANY_DETAILS["HomeCurrency"] = CURRENCIES[HOME_CURRENCY].as_json()
+COMPANY_NAME: str = _COMPANY_DETAILS["CompanyName"]
 
 
 # --- the dataset ------------------------------------------------------------------------------

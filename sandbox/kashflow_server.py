@@ -35,8 +35,8 @@ from jsonwire.encoding import RawJSON, dumps
 from sandbox.faults import Faults
 from sandbox.http import (
     LOGIN,
+    ConfiguredSandbox,
     HTTPError,
-    JsonHTTPServer,
     Request,
     Response,
     empty_response,
@@ -253,11 +253,13 @@ _STATUS_FILTERS: dict[str, frozenset[str] | None] = {
 _STATUS_FILTER_NUMBERS = dict(enumerate(_STATUS_FILTERS))
 
 
-class KashFlowSandbox(JsonHTTPServer):
+class KashFlowSandbox(ConfiguredSandbox):
     """The KashFlow sandbox server. ``start()``/``stop()`` or use it as a context manager."""
 
     base_path = "/v2"
     case_insensitive_paths = True
+    config_class = KashFlowSandboxConfig
+    config: KashFlowSandboxConfig
     faults_class = KashFlowFaults
     faults: KashFlowFaults
     server_name = "kashflow-sandbox"
@@ -265,9 +267,8 @@ class KashFlowSandbox(JsonHTTPServer):
     def __init__(
         self, config: KashFlowSandboxConfig | None = None, faults: KashFlowFaults | None = None
     ) -> None:
-        config = config or KashFlowSandboxConfig()
-        super().__init__(host=config.host, port=config.port, faults=faults)
-        self.config = config
+        super().__init__(config, faults)
+        config = self.config
         self.dataset = config.dataset or generate(
             seed=config.seed,
             invoices=config.invoices,
@@ -626,8 +627,8 @@ class KashFlowSandbox(JsonHTTPServer):
         return body
 
     def _paging(self, request: Request) -> tuple[int, int]:
-        page = _int_arg(request, "page", 1)
-        perpage = _int_arg(request, "perpage", self.config.perpage_default)
+        page = request.int_arg("page", 1)
+        perpage = request.int_arg("perpage", self.config.perpage_default)
         if perpage < 1:
             perpage = self.config.perpage_default
         return max(page, 1), min(perpage, self.config.perpage_cap)
@@ -685,24 +686,8 @@ class KashFlowSandbox(JsonHTTPServer):
         return current <= passes
 
 
-def serve(
-    config: KashFlowSandboxConfig | None = None,
-    faults: KashFlowFaults | None = None,
-    *,
-    host: str | None = None,
-    port: int | None = None,
-) -> KashFlowSandbox:
-    """Start a sandbox (127.0.0.1, free port unless ``port`` is given) and return it running.
-
-    Prints nothing: the caller shows ``server.url`` and the ``DEMO_*`` credentials, then calls
-    ``server.wait()`` (Ctrl+C raises KeyboardInterrupt there) and ``server.stop()``.
-    """
-    config = config or KashFlowSandboxConfig()
-    if host is not None:
-        config = replace(config, host=host)
-    if port is not None:
-        config = replace(config, port=port)
-    return KashFlowSandbox(config, faults).start()
+# Start one running (the caller shows ``server.url`` and the ``DEMO_*`` credentials).
+serve = KashFlowSandbox.serve
 
 
 # --- small parsing helpers --------------------------------------------------------------------
@@ -746,18 +731,6 @@ def _memorable_word_matches(entries: Any, positions: tuple[int, ...], word: str)
     return all(
         len(given[p]) == 1 and given[p].casefold() == word[p - 1].casefold() for p in positions
     )
-
-
-def _int_arg(request: Request, name: str, default: int) -> int:
-    value = (request.arg(name) or "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise HTTPError(
-            400, "InvalidRequest", f"The value '{value}' is not valid for {name}."
-        ) from None
 
 
 def _choice(
