@@ -23,6 +23,7 @@ from typing import Any
 
 from mapping.country import country_display_name
 from mapping.money import format_money, round_money
+from mapping.outside_text import csv_record
 from mapping.rows import ReviewRow
 
 # The bulk-import columns of Debitura's CSV import page, required ones first.
@@ -199,7 +200,8 @@ def bulk_csv_row(row: ReviewRow) -> dict[str, str]:
 
 
 def bulk_csv(rows: Iterable[ReviewRow]) -> str:
-    """A CSV file for Debitura's bulk import: the header, then one line per row.
+    """A CSV file for Debitura's bulk import: the header, then one line per row, each cell
+    safe to open in a spreadsheet (``mapping.outside_text.csv_cell``).
 
     >>> bulk_csv([]).splitlines()[0].split(",")[:3]
     ['InvoiceNumber', 'DebtorName', 'Address']
@@ -208,7 +210,7 @@ def bulk_csv(rows: Iterable[ReviewRow]) -> str:
     writer = csv.DictWriter(out, fieldnames=list(BULK_CSV_COLUMNS), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(bulk_csv_row(row))
+        writer.writerow(csv_record(bulk_csv_row(row)))
     return out.getvalue()
 
 

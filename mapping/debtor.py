@@ -115,9 +115,17 @@ class DebtorDraft:
             type_reason=type_reason,
         )
         return cls(
-            debtor, type_reason, country_source, country_valid, state_valid, phone_raw,
-            phone_valid, unavailable, errors, warnings,
-        )  # fmt: skip
+            debtor=debtor,
+            type_reason=type_reason,
+            country_source=country_source,
+            country_valid=country_valid,
+            state_valid=state_valid,
+            phone_raw=phone_raw,
+            phone_valid=phone_valid,
+            unavailable=unavailable,
+            errors=errors,
+            warnings=warnings,
+        )
 
 
 def map_debtor(customer: Customer | None, *, fallback_name: str = "") -> DebtorDraft:
@@ -140,7 +148,7 @@ def map_debtor(customer: Customer | None, *, fallback_name: str = "") -> DebtorD
         name = fallback_name.strip()
         guess = infer_debtor_type(name, "")
         return DebtorDraft.checked(
-            Debtor(guess.type, name, country=DEFAULT_COUNTRY),
+            Debtor(type=guess.type, name=name, country=DEFAULT_COUNTRY),
             type_reason=guess.reason,
             country_source="default",
             unavailable=True,

@@ -28,7 +28,6 @@ _DEFAULT_MINOR_UNITS = 2
 
 _CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP, traps=[])
 _ONE = Decimal(1)
-_quantize = _CONTEXT.quantize  # the context's own method: no keyword parsing per call
 _QUANTUM_BY_CURRENCY = {code: Decimal(1).scaleb(-units) for code, units in MINOR_UNITS.items()}
 _DEFAULT_QUANTUM = Decimal(1).scaleb(-_DEFAULT_MINOR_UNITS)
 
@@ -52,7 +51,7 @@ def round_money(amount: Decimal | None, currency: str) -> Decimal | None:
     """
     if amount is None:
         return None
-    rounded = _quantize(amount, _QUANTUM_BY_CURRENCY.get(currency, _DEFAULT_QUANTUM))
+    rounded = _CONTEXT.quantize(amount, _QUANTUM_BY_CURRENCY.get(currency, _DEFAULT_QUANTUM))
     if not rounded.is_finite():
         return None
     # -0.00 would print with a sign; it is just zero.
@@ -162,5 +161,5 @@ def round_to_step(amount: Decimal, step: Decimal) -> Decimal:
     >>> round_to_step(Decimal("12460.31"), Decimal(100)), round_to_step(Decimal("64.5"), Decimal(1))
     (Decimal('12500'), Decimal('65'))
     """
-    steps = _quantize(_CONTEXT.divide(amount, step), _ONE)
+    steps = _CONTEXT.quantize(_CONTEXT.divide(amount, step), _ONE)
     return _CONTEXT.multiply(steps, step) if steps.is_finite() else amount

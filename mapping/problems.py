@@ -90,7 +90,7 @@ def problem(code: str, message: str) -> Problem:
     >>> problem("missing_phone", "No phone number for the debtor.")
     Problem(code='missing_phone', severity='warning', message='No phone number for the debtor.')
     """
-    return Problem(code, SEVERITY[code], message)
+    return Problem(code=code, severity=SEVERITY[code], message=message)
 
 
 # Problems whose message never varies are built once and shared by every row.

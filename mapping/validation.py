@@ -72,6 +72,7 @@ def _documents_by_value(usd_hundreds: Decimal, file_needed: bool) -> Problem:
 
 
 def invoice_problems(
+    *,
     invoice_number: str,
     issued_date: date | None,
     due_date: date | None,
@@ -85,8 +86,7 @@ def invoice_problems(
 ) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings) about the invoice itself and its amount.
 
-    Due today is fine; due tomorrow is not yet due. (Arguments may be passed by position:
-    this runs once per row.)
+    Due today is fine; due tomorrow is not yet due.
 
     >>> errors, warnings = invoice_problems(invoice_number="101",
     ...     issued_date=date(2026, 11, 1), due_date=date(2026, 12, 1), currency="GBP",
