@@ -14,6 +14,7 @@ WARNING = "warning"
 # Errors, in the order they are listed on a row.
 ALREADY_SUBMITTED = "already_submitted"
 CUSTOMER_UNAVAILABLE = "customer_unavailable"
+DUPLICATE_INVOICE_NUMBER = "duplicate_invoice_number"
 MISSING_DATE = "missing_date"
 ISSUED_IN_FUTURE = "issued_in_future"
 NOT_YET_DUE = "not_yet_due"
@@ -37,9 +38,10 @@ INFERRED_TYPE = "inferred_type"
 DEFAULT_COUNTRY = "default_country"
 
 ERROR_CODES: tuple[str, ...] = (
-    ALREADY_SUBMITTED, CUSTOMER_UNAVAILABLE, MISSING_DATE, ISSUED_IN_FUTURE, NOT_YET_DUE,
-    DUE_BEFORE_ISSUED, REFERENCE_TOO_LONG, INVALID_CURRENCY, NON_POSITIVE_AMOUNT, MISSING_NAME,
-    MISSING_ADDRESS, MISSING_CITY, MISSING_POSTCODE, INVALID_COUNTRY, MISSING_STATE,
+    ALREADY_SUBMITTED, CUSTOMER_UNAVAILABLE, DUPLICATE_INVOICE_NUMBER, MISSING_DATE,
+    ISSUED_IN_FUTURE, NOT_YET_DUE, DUE_BEFORE_ISSUED, REFERENCE_TOO_LONG, INVALID_CURRENCY,
+    NON_POSITIVE_AMOUNT, MISSING_NAME, MISSING_ADDRESS, MISSING_CITY, MISSING_POSTCODE,
+    INVALID_COUNTRY, MISSING_STATE,
 )  # fmt: skip
 WARNING_CODES: tuple[str, ...] = (
     BELOW_MINIMUM, NEEDS_DOCUMENTS, MISSING_EMAIL, MISSING_PHONE, INVALID_PHONE, INFERRED_TYPE,
@@ -53,6 +55,7 @@ SEVERITY: dict[str, str] = {
 # Short labels for a grid column, where the message is too long.
 LABELS: dict[str, str] = {
     ALREADY_SUBMITTED: "already sent", CUSTOMER_UNAVAILABLE: "customer not fetched",
+    DUPLICATE_INVOICE_NUMBER: "number used twice",
     MISSING_DATE: "no date", ISSUED_IN_FUTURE: "issued in future", NOT_YET_DUE: "not yet due",
     DUE_BEFORE_ISSUED: "due before issued", REFERENCE_TOO_LONG: "number too long",
     INVALID_CURRENCY: "bad currency", NON_POSITIVE_AMOUNT: "nothing owed",
@@ -105,6 +108,11 @@ MISSING_ISSUED_DATE_PROBLEM = problem(
 MISSING_DUE_DATE_PROBLEM = problem(MISSING_DATE, "No due date: Debitura needs the due date.")
 MISSING_BOTH_DATES_PROBLEM = problem(
     MISSING_DATE, "No invoice date and no due date: Debitura needs both."
+)
+UNKNOWN_CURRENCY_PROBLEM = problem(
+    INVALID_CURRENCY,
+    "KashFlow did not say which currency this invoice is in, and its amounts are not in the "
+    "home currency: set the currency on the invoice in KashFlow, then refresh.",
 )
 UNKNOWN_AMOUNT_PROBLEM = problem(
     NON_POSITIVE_AMOUNT,

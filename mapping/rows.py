@@ -24,9 +24,15 @@ from mapping.debtor import (
     map_debtor,
     override_debtor,
 )
-from mapping.money import format_money, outstanding_balance, round_money
+from mapping.money import display_money, format_money, outstanding_balance, round_money
 from mapping.policy import Policy
-from mapping.problems import CUSTOMER_UNAVAILABLE_PROBLEM, ERROR, Problem
+from mapping.problems import (
+    CUSTOMER_UNAVAILABLE_PROBLEM,
+    DUPLICATE_INVOICE_NUMBER,
+    ERROR,
+    Problem,
+    problem,
+)
 from mapping.status import canonical_status, is_open_status
 from mapping.validation import invoice_problems
 
@@ -57,6 +63,8 @@ class ReviewRow:
     country_defaulted: bool = False
     customer_unavailable: bool = False
     already_submitted: bool = False
+    # The other invoices KashFlow lists under this same number, in words ("" when unique).
+    shares_number_with: str = ""
     overrides: tuple[tuple[str, str], ...] = ()
     mapped_debtor: DebtorDraft | None = field(default=None, repr=False)
 
@@ -120,8 +128,13 @@ def build_row(
     *,
     customer_unavailable: bool = False,
     already_submitted: bool = False,
+    currency_known: bool = True,
+    shares_number_with: str = "",
 ) -> ReviewRow:
     """The review row for one invoice and its (already mapped) debtor.
+
+    A blank currency code means the home currency unless ``currency_known`` is False: then
+    nobody could tell (see ``mapping.currency.list_row_currency``) and the row is blocked.
 
     >>> policy = Policy(as_of=date(2026, 11, 21))
     >>> invoice = Invoice.from_api({"Number": 101, "Status": "Overdue - Part Paid",
@@ -131,7 +144,10 @@ def build_row(
     >>> row.status, row.to_dict()["amount_to_recover"], row.days_overdue, row.eligible
     ('OverduePartPaid', '805.00', 51, False)
     """
-    currency, currency_valid = invoice_currency(invoice.currency_code, policy.home_currency)
+    if currency_known:
+        currency, currency_valid = invoice_currency(invoice.currency_code, policy.home_currency)
+    else:
+        currency, currency_valid = "", False
     amount_to_recover = outstanding_balance(
         gross_amount=invoice.gross_amount,
         due_amount=invoice.due_amount,
@@ -152,6 +168,7 @@ def build_row(
         exchange_rate=invoice.exchange_rate,
         already_submitted=already_submitted,
         customer_unavailable=unavailable,
+        shares_number_with=shares_number_with,
         draft=debtor,
         policy=policy,
     )
@@ -173,6 +190,7 @@ def build_row(
         country_defaulted=debtor.country_defaulted,
         customer_unavailable=unavailable,
         already_submitted=already_submitted,
+        shares_number_with=shares_number_with,
         mapped_debtor=debtor,
     )
 
@@ -188,6 +206,7 @@ def _row_problems(
     exchange_rate: Decimal | None,
     already_submitted: bool,
     customer_unavailable: bool,
+    shares_number_with: str,
     draft: DebtorDraft,
     policy: Policy,
 ) -> tuple[Problem, ...]:
@@ -206,6 +225,15 @@ def _row_problems(
     )
     if customer_unavailable:
         errors.append(CUSTOMER_UNAVAILABLE_PROBLEM)
+    if shares_number_with:
+        errors.append(
+            problem(
+                DUPLICATE_INVOICE_NUMBER,
+                f"KashFlow has more than one invoice numbered {invoice_number} (also "
+                f"{shares_number_with}): Debitura takes one case per number. Renumber one in "
+                "KashFlow, then refresh.",
+            )
+        )
     return (*errors, *draft.errors, *warnings, *draft.warnings)
 
 
@@ -248,6 +276,7 @@ def apply_overrides(row: ReviewRow, overrides: Mapping[str, str], policy: Policy
             already_submitted=row.already_submitted,
             # Any edit means the analyst has taken over the debtor: no longer an error.
             customer_unavailable=False,
+            shares_number_with=row.shares_number_with,
             draft=draft,
             policy=policy,
         ),
@@ -290,11 +319,15 @@ def map_invoices(
     *,
     unavailable_customers: Collection[str] = (),
     submitted_invoices: Collection[str] = (),
+    unknown_currency: Collection[str] = (),
 ) -> MappingResult:
     """Review rows for the open invoices, each customer mapped once.
 
     An invoice whose customer is in ``unavailable_customers`` or missing from ``customers``
     gets a debtor with only the invoice's customer name, and a ``customer_unavailable`` error.
+    Invoices in ``unknown_currency`` (by number) get an ``invalid_currency`` error. The same
+    invoice twice (paging) makes one row; two different open invoices under one number make
+    one row with a ``duplicate_invoice_number`` error that names the others.
 
     >>> policy = Policy(as_of=date(2026, 11, 21))
     >>> result = map_invoices([Invoice.from_api({"Number": n, "Status": s})
@@ -305,8 +338,9 @@ def map_invoices(
     """
     unavailable = frozenset(unavailable_customers)
     submitted = frozenset(submitted_invoices)
+    currency_unknown = frozenset(unknown_currency)
     debtors: dict[tuple[str, str | None], DebtorDraft] = {}
-    rows: dict[str, ReviewRow] = {}
+    open_by_number: dict[str, list[Invoice]] = {}
     excluded: dict[str, int] = {}
     unknown_statuses: dict[str, int] = {}
     skipped_without_number = 0
@@ -323,16 +357,22 @@ def map_invoices(
             else:
                 _count(unknown_statuses, invoice.status)
             continue
-        if invoice.number in rows:
-            duplicates += 1  # paging can return an invoice twice: the first copy stands
+        copies = open_by_number.setdefault(invoice.number, [])
+        if invoice in copies:
+            duplicates += 1  # paging can return an invoice twice: one copy stands
             continue
+        copies.append(invoice)
+    rows: dict[str, ReviewRow] = {}
+    for number, (invoice, *others) in open_by_number.items():
         customer = _fetched_customer(invoice.customer_code, customers, unavailable)
-        rows[invoice.number] = build_row(
+        rows[number] = build_row(
             invoice,
             _debtor_for(invoice, customer, debtors),
             policy,
             customer_unavailable=customer is None,
-            already_submitted=invoice.number in submitted,
+            already_submitted=number in submitted,
+            currency_known=number not in currency_unknown,
+            shares_number_with="; ".join(_described(other) for other in others),
         )
     return MappingResult(
         rows=tuple(rows[number] for number in sorted(rows, key=invoice_sort_key)),
@@ -341,6 +381,22 @@ def map_invoices(
         skipped_without_number=skipped_without_number,
         duplicates=duplicates,
     )
+
+
+def _described(invoice: Invoice) -> str:
+    """An invoice in a few words, to tell it from another with the same number.
+
+    >>> _described(Invoice.from_api({"Number": 7, "CustomerCode": "BOLT02",
+    ...     "GrossAmount": 5760, "Currency": {"Code": "GBP"}, "IssuedDate": "2026-09-01"}))
+    'customer BOLT02, 5,760.00 GBP, issued 2026-09-01'
+    """
+    parts = [f"customer {invoice.customer_code or invoice.customer_name or 'unknown'}"]
+    if invoice.gross_amount is not None:
+        currency = invoice.currency_code
+        parts.append(f"{display_money(invoice.gross_amount, currency)} {currency}".strip())
+    if invoice.issued_date is not None:
+        parts.append(f"issued {invoice.issued_date.isoformat()}")
+    return ", ".join(parts)
 
 
 def _count(counts: dict[str, int], key: str) -> None:

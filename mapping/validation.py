@@ -50,6 +50,8 @@ def _due_before_issued(due_date: date, issued_date: date) -> Problem:
 
 @lru_cache(maxsize=256)
 def _invalid_currency(currency: str) -> Problem:
+    if not currency:
+        return p.UNKNOWN_CURRENCY_PROBLEM
     return problem(p.INVALID_CURRENCY, f'Currency "{currency}" is not an ISO 4217 code.')
 
 

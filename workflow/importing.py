@@ -28,6 +28,7 @@ from kashflow import (
 )
 from mapping import MappingResult, Policy, ReviewRow, map_invoices
 from mapping.status import canonical_status, is_open_status
+from workflow.currencies import settle_currencies
 
 log = logging.getLogger(__name__)
 
@@ -108,16 +109,23 @@ def import_open_invoices(
         try:
             listing = client.list_invoices(submit=pool.submit, on_rows=on_rows)
             fetcher.wait_all(report)
+            settled = settle_currencies(
+                listing.invoices,
+                fetcher.customers,
+                policy.home_currency,
+                lambda number: pool.submit(client.get_invoice, number),
+            )
         except BaseException:
             fetcher.cancel()
             raise
 
     mapped: MappingResult = map_invoices(
-        listing.invoices,
+        settled.invoices,
         fetcher.customers,
         policy,
         unavailable_customers=fetcher.failures.keys(),
         submitted_invoices=submitted_invoices,
+        unknown_currency=settled.unknown,
     )
     result = ImportResult(
         rows=mapped.rows,

@@ -156,8 +156,16 @@ def recheck_selection(
                 if not is_open_status(status):
                     dropped.append((number, _closed_reason(status or invoice.status)))
                     continue
+                if not invoice.currency_code and row.currency:
+                    # The import settled it (from the customer record); the detail is blank.
+                    invoice = replace(invoice, currency_code=row.currency)
                 fresh = build_row(
-                    invoice, row.base_debtor, policy, already_submitted=row.already_submitted
+                    invoice,
+                    row.base_debtor,
+                    policy,
+                    already_submitted=row.already_submitted,
+                    currency_known=bool(invoice.currency_code) or row.currency_valid,
+                    shares_number_with=row.shares_number_with,
                 )
                 changes = _changes(row, fresh)
                 if changes:

@@ -10,7 +10,7 @@ import pytest
 
 import mapping.rows
 from kashflow.models import Customer, Invoice
-from mapping import Debtor, Policy, ReviewRow, build_row, map_debtor, map_invoices
+from mapping import Debtor, Policy, ReviewRow, apply_overrides, build_row, map_debtor, map_invoices
 
 POLICY = Policy(as_of=date(2026, 11, 21))
 
@@ -160,12 +160,33 @@ def test_submitted_invoices_are_flagged_not_dropped():
     assert "already_submitted" in {problem.code for problem in row.problems}
 
 
-def test_a_repeated_invoice_number_is_counted_once_and_reported():
-    invoices = [Invoice.from_api({"Number": 5, "Status": "Unpaid", "GrossAmount": amount})
-                for amount in (10, 20)]  # fmt: skip
-    result = map_invoices(invoices, {}, POLICY)
+def test_the_same_invoice_listed_twice_is_counted_once_and_reported():
+    invoice = Invoice.from_api({"Number": 5, "Status": "Unpaid", "GrossAmount": 10})
+    result = map_invoices([invoice, invoice], {}, POLICY)
     assert [row.gross_amount for row in result.rows] == [Decimal("10.00")]
     assert result.duplicates == 1
+    assert "duplicate_invoice_number" not in {p.code for p in result.rows[0].problems}
+
+
+def test_two_different_invoices_under_one_number_are_both_reported_and_blocked():
+    invoices = [Invoice.from_api({"Number": 5, "Status": "Unpaid", "GrossAmount": amount,
+                                  "CustomerCode": code})
+                for amount, code in ((10, "ACME01"), (20, "BOLT02"))]  # fmt: skip
+    result = map_invoices(invoices, {}, POLICY)
+    [row] = result.rows
+    duplicate = next(p for p in row.problems if p.code == "duplicate_invoice_number")
+    assert duplicate.is_error and not row.eligible
+    assert "customer BOLT02, 20.00" in duplicate.message  # the other one is named
+    assert row.customer_code == "ACME01" and result.duplicates == 0
+    edited = apply_overrides(row, {"city": "Leeds"}, POLICY)
+    assert "duplicate_invoice_number" in {p.code for p in edited.problems}  # edits keep it
+
+
+def test_an_invoice_whose_currency_nobody_could_tell_is_blocked():
+    invoice = Invoice.from_api({**DOC_INVOICE, "Currency": None})
+    [row] = map_invoices([invoice], {}, POLICY, unknown_currency={invoice.number}).rows
+    currency = next(p for p in row.problems if p.code == "invalid_currency")
+    assert row.currency == "" and "did not say which currency" in currency.message
 
 
 def test_build_row_accepts_an_unfetched_customer_draft_without_the_flag():

@@ -196,8 +196,9 @@ def test_every_code_has_the_severity_the_architecture_gives_it():
         "below_minimum", "missing_email", "missing_phone", "invalid_phone", "needs_documents",
         "inferred_type", "default_country",
     }  # fmt: skip
-    # Two additions: Debitura needs both dates and a debtor name.
-    assert set(ERROR_CODES) == architecture_errors | {"missing_date", "missing_name"}
+    # Additions: Debitura needs both dates and a debtor name, and one case per number.
+    additions = {"missing_date", "missing_name", "duplicate_invoice_number"}
+    assert set(ERROR_CODES) == architecture_errors | additions
     assert set(WARNING_CODES) == architecture_warnings
 
 
