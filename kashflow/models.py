@@ -83,6 +83,7 @@ class Customer:
     currency_code: str = ""
     contacts: tuple[Contact, ...] = ()
     addresses: tuple[Address, ...] = ()
+    outstanding_balance: Decimal | None = None  # everything the customer owes, home currency
 
     @classmethod
     def from_api(cls, raw: Any) -> Customer:
@@ -98,6 +99,7 @@ class Customer:
             currency_code=fields.object("Currency").text("Code"),
             contacts=tuple(Contact.from_fields(item) for item in fields.objects("Contacts")),
             addresses=tuple(Address.from_fields(item) for item in fields.objects("Addresses")),
+            outstanding_balance=fields.decimal("OutstandingBalance"),
         )
 
     @property

@@ -30,6 +30,7 @@ INVALID_COUNTRY = "invalid_country"
 MISSING_STATE = "missing_state"
 # Warnings.
 BELOW_MINIMUM = "below_minimum"
+CUSTOMER_HAS_CREDIT = "customer_has_credit"
 NEEDS_DOCUMENTS = "needs_documents"
 MISSING_EMAIL = "missing_email"
 MISSING_PHONE = "missing_phone"
@@ -44,8 +45,8 @@ ERROR_CODES: tuple[str, ...] = (
     INVALID_COUNTRY, MISSING_STATE,
 )  # fmt: skip
 WARNING_CODES: tuple[str, ...] = (
-    BELOW_MINIMUM, NEEDS_DOCUMENTS, MISSING_EMAIL, MISSING_PHONE, INVALID_PHONE, INFERRED_TYPE,
-    DEFAULT_COUNTRY,
+    BELOW_MINIMUM, CUSTOMER_HAS_CREDIT, NEEDS_DOCUMENTS, MISSING_EMAIL, MISSING_PHONE,
+    INVALID_PHONE, INFERRED_TYPE, DEFAULT_COUNTRY,
 )  # fmt: skip
 SEVERITY: dict[str, str] = {
     **dict.fromkeys(ERROR_CODES, ERROR),
@@ -61,7 +62,8 @@ LABELS: dict[str, str] = {
     INVALID_CURRENCY: "bad currency", NON_POSITIVE_AMOUNT: "nothing owed",
     MISSING_NAME: "no name", MISSING_ADDRESS: "no address", MISSING_CITY: "no city",
     MISSING_POSTCODE: "no postcode", INVALID_COUNTRY: "bad country", MISSING_STATE: "no state",
-    BELOW_MINIMUM: "under minimum", NEEDS_DOCUMENTS: "needs documents",
+    BELOW_MINIMUM: "under minimum", CUSTOMER_HAS_CREDIT: "customer in credit",
+    NEEDS_DOCUMENTS: "needs documents",
     MISSING_EMAIL: "no email", MISSING_PHONE: "no phone", INVALID_PHONE: "bad phone",
     INFERRED_TYPE: "type guessed", DEFAULT_COUNTRY: "country assumed",
 }  # fmt: skip

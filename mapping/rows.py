@@ -63,8 +63,9 @@ class ReviewRow:
     country_defaulted: bool = False
     customer_unavailable: bool = False
     already_submitted: bool = False
-    # The other invoices KashFlow lists under this same number, in words ("" when unique).
-    shares_number_with: str = ""
+    # Findings about the invoice among the others of the import (its number used twice, its
+    # customer in credit): kept through edits and re-checks, which see one row only.
+    import_problems: tuple[Problem, ...] = ()
     overrides: tuple[tuple[str, str], ...] = ()
     mapped_debtor: DebtorDraft | None = field(default=None, repr=False)
 
@@ -129,7 +130,7 @@ def build_row(
     customer_unavailable: bool = False,
     already_submitted: bool = False,
     currency_known: bool = True,
-    shares_number_with: str = "",
+    import_problems: tuple[Problem, ...] = (),
 ) -> ReviewRow:
     """The review row for one invoice and its (already mapped) debtor.
 
@@ -168,7 +169,7 @@ def build_row(
         exchange_rate=invoice.exchange_rate,
         already_submitted=already_submitted,
         customer_unavailable=unavailable,
-        shares_number_with=shares_number_with,
+        import_problems=import_problems,
         draft=debtor,
         policy=policy,
     )
@@ -190,7 +191,7 @@ def build_row(
         country_defaulted=debtor.country_defaulted,
         customer_unavailable=unavailable,
         already_submitted=already_submitted,
-        shares_number_with=shares_number_with,
+        import_problems=import_problems,
         mapped_debtor=debtor,
     )
 
@@ -206,7 +207,7 @@ def _row_problems(
     exchange_rate: Decimal | None,
     already_submitted: bool,
     customer_unavailable: bool,
-    shares_number_with: str,
+    import_problems: tuple[Problem, ...],
     draft: DebtorDraft,
     policy: Policy,
 ) -> tuple[Problem, ...]:
@@ -225,15 +226,8 @@ def _row_problems(
     )
     if customer_unavailable:
         errors.append(CUSTOMER_UNAVAILABLE_PROBLEM)
-    if shares_number_with:
-        errors.append(
-            problem(
-                DUPLICATE_INVOICE_NUMBER,
-                f"KashFlow has more than one invoice numbered {invoice_number} (also "
-                f"{shares_number_with}): Debitura takes one case per number. Renumber one in "
-                "KashFlow, then refresh.",
-            )
-        )
+    errors += [found for found in import_problems if found.is_error]
+    warnings += [found for found in import_problems if not found.is_error]
     return (*errors, *draft.errors, *warnings, *draft.warnings)
 
 
@@ -276,7 +270,7 @@ def apply_overrides(row: ReviewRow, overrides: Mapping[str, str], policy: Policy
             already_submitted=row.already_submitted,
             # Any edit means the analyst has taken over the debtor: no longer an error.
             customer_unavailable=False,
-            shares_number_with=row.shares_number_with,
+            import_problems=row.import_problems,
             draft=draft,
             policy=policy,
         ),
@@ -320,12 +314,14 @@ def map_invoices(
     unavailable_customers: Collection[str] = (),
     submitted_invoices: Collection[str] = (),
     unknown_currency: Collection[str] = (),
+    customer_problems: Mapping[str, tuple[Problem, ...]] | None = None,
 ) -> MappingResult:
     """Review rows for the open invoices, each customer mapped once.
 
     An invoice whose customer is in ``unavailable_customers`` or missing from ``customers``
     gets a debtor with only the invoice's customer name, and a ``customer_unavailable`` error.
-    Invoices in ``unknown_currency`` (by number) get an ``invalid_currency`` error. The same
+    Invoices in ``unknown_currency`` (by number) get an ``invalid_currency`` error, and every
+    invoice of a customer the problems in ``customer_problems`` (by customer code). The same
     invoice twice (paging) makes one row; two different open invoices under one number make
     one row with a ``duplicate_invoice_number`` error that names the others.
 
@@ -339,6 +335,7 @@ def map_invoices(
     unavailable = frozenset(unavailable_customers)
     submitted = frozenset(submitted_invoices)
     currency_unknown = frozenset(unknown_currency)
+    customer_problems = customer_problems or {}
     debtors: dict[tuple[str, str | None], DebtorDraft] = {}
     open_by_number: dict[str, list[Invoice]] = {}
     excluded: dict[str, int] = {}
@@ -372,7 +369,10 @@ def map_invoices(
             customer_unavailable=customer is None,
             already_submitted=number in submitted,
             currency_known=number not in currency_unknown,
-            shares_number_with="; ".join(_described(other) for other in others),
+            import_problems=(
+                *_shared_number(number, others),
+                *customer_problems.get(invoice.customer_code, ()),
+            ),
         )
     return MappingResult(
         rows=tuple(rows[number] for number in sorted(rows, key=invoice_sort_key)),
@@ -380,6 +380,20 @@ def map_invoices(
         unknown_statuses=unknown_statuses,
         skipped_without_number=skipped_without_number,
         duplicates=duplicates,
+    )
+
+
+def _shared_number(number: str, others: list[Invoice]) -> tuple[Problem, ...]:
+    """The ``duplicate_invoice_number`` error when other open invoices carry ``number``."""
+    if not others:
+        return ()
+    described = "; ".join(_described(other) for other in others)
+    return (
+        problem(
+            DUPLICATE_INVOICE_NUMBER,
+            f"KashFlow has more than one open invoice numbered {number} (also {described}): "
+            "Debitura takes one case per number. Renumber one in KashFlow, then refresh.",
+        ),
     )
 
 

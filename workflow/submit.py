@@ -165,7 +165,7 @@ def recheck_selection(
                     policy,
                     already_submitted=row.already_submitted,
                     currency_known=bool(invoice.currency_code) or row.currency_valid,
-                    shares_number_with=row.shares_number_with,
+                    import_problems=row.import_problems,
                 )
                 changes = _changes(row, fresh)
                 if changes:
