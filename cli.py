@@ -16,7 +16,11 @@ other Debitura error, 21 API key refused, 22 not found, 23 rejected, 24 invalid 
 data, 33 a signature or verification needed); ``EXIT_CODES`` below is the table. ``submit``
 exits 40 when some selected invoice is not a case at Debitura afterwards (blocked, refused, not
 an open invoice, or not attempted), and 41 when Debitura did not confirm some case: run it
-again, nothing is sent twice. ``submit --dry-run`` sends nothing and exits 0.
+again, nothing is sent twice. ``submit --dry-run`` sends nothing and exits 0. The app's data
+folder (``APP_DATA_DIR``) has its own codes: 50 data folder not writable, 51 data file damaged,
+52 data file locked by another program, 53 disk full, 54 another submit still running on the
+same data folder after a wait, 55 any other storage failure. ``invoices`` only reads the data
+folder, so it works on one it cannot write.
 """
 
 from __future__ import annotations
@@ -33,8 +37,10 @@ from jsonwire.encoding import dumps
 from kashflow import KashFlowError
 from kashflow import errors as kashflow_errors
 from mapping import ERROR, ReviewRow
+from mapping.outside_text import terminal_text
 from mapping.problems import ALREADY_SUBMITTED
-from store import SecretKeyError, StoredCredentialsUnreadable
+from store import SecretKeyError, StorageError, StoredCredentialsUnreadable
+from store import errors as store_errors
 from workflow import decision
 from workflow.connect import ActiveConnection, connect, reconnect
 from workflow.debitura_target import DebituraTarget, resolve_debitura
@@ -58,10 +64,9 @@ EXIT_USAGE = 2
 EXIT_CASES_NOT_SENT = 40  # submit: some selected invoice is not a case at Debitura
 EXIT_CASES_UNCONFIRMED = 41  # submit: Debitura did not confirm some case; run again
 EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report it
-
-# One code per kind of API failure, as the docstring lists them. Every class the clients raise
-# is named, so a script can tell the kinds apart; a class missing here would exit with its
-# nearest listed base class's code (see exit_code_for).
+# One code per kind of failure, as the docstring lists them: the two APIs' and the data
+# folder's. Every class is named, so a script can tell the kinds apart; a class missing here
+# would exit with its nearest listed base class's code (see exit_code_for).
 EXIT_CODES: dict[type[Exception], int] = {
     kashflow_errors.KashFlowError: 10,
     kashflow_errors.AuthenticationError: 3,
@@ -95,11 +100,18 @@ EXIT_CODES: dict[type[Exception], int] = {
     debitura_errors.DebituraUnavailable: 30,
     debitura_errors.RateLimited: 31,
     debitura_errors.UnexpectedResponse: 32,
+    store_errors.StorageError: 55,
+    store_errors.DataDirNotWritable: 50,
+    store_errors.DatabaseCorrupt: 51,
+    store_errors.DatabaseLocked: 52,
+    store_errors.DiskFull: 53,
+    store_errors.SubmitInProgress: 54,
 }
+CODED_ERRORS = (KashFlowError, DebituraError, StorageError)
 
 
-def exit_code_for(error: KashFlowError | DebituraError) -> int:
-    """The exit code for an API error: its class's in ``EXIT_CODES``, else its nearest base's."""
+def exit_code_for(error: Exception) -> int:
+    """The exit code for an error: its class's in ``EXIT_CODES``, else its nearest base's."""
     return next(EXIT_CODES[cls] for cls in type(error).__mro__ if cls in EXIT_CODES)
 
 
@@ -120,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         # Output piped into `head` and the like: stop quietly, as Unix tools do.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed pipe for exit
         return 0
-    except (KashFlowError, DebituraError) as error:
+    except CODED_ERRORS as error:
         print(str(error), file=sys.stderr)
         return exit_code_for(error)
     except (UsageError, SecretKeyError, StoredCredentialsUnreadable) as error:
@@ -130,13 +142,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def command_connect(args: argparse.Namespace) -> int:
     connection = open_connection(args, Workspace.open(Settings.load()), save=args.save)
-    print(connection.display_name)
+    print(terminal_text(connection.display_name))
     connection.client.logout()
     return 0
 
 
 def command_invoices(args: argparse.Namespace) -> int:
-    workspace = Workspace.open(Settings.load())
+    workspace = Workspace.open(Settings.load(), read_only=True)
     connection = open_connection(args, workspace)
     progress = ProgressLine(sys.stderr)
     try:
@@ -152,7 +164,7 @@ def command_invoices(args: argparse.Namespace) -> int:
     render = {"json": rows_json, "csv": rows_csv, "table": rows_table}[args.format]
     sys.stdout.write(render(result.rows))
     for line in import_summary(result):
-        print(line, file=sys.stderr)
+        print(terminal_text(line), file=sys.stderr)
     return 0
 
 
@@ -165,7 +177,9 @@ def command_submit(args: argparse.Namespace) -> int:
         target = resolve_debitura(workspace.settings)
         ledger = workspace.ledger
         account = connection.account_key
-        print(f"KashFlow: {connection.display_name} → {target.label}", file=sys.stderr)
+        print(
+            f"KashFlow: {terminal_text(connection.display_name)} → {target.label}", file=sys.stderr
+        )
         progress = ProgressLine(sys.stderr)
         result = import_for_review(
             connection,
@@ -202,6 +216,11 @@ def command_submit(args: argparse.Namespace) -> int:
                 connection_id=connection.connection_id,
                 on_result=_print_outcome,
                 retry_failed=args.retry_failed,
+                on_wait=lambda: print(
+                    "Another submit is running on this data folder: waiting for it to finish.",
+                    file=sys.stderr,
+                    flush=True,
+                ),
             )
         except KeyboardInterrupt:
             print(
@@ -221,7 +240,7 @@ def command_submit(args: argparse.Namespace) -> int:
             target.client.close()
     extra = [f"{len(recheck.dropped)} dropped"] if recheck.dropped else []
     extra += [f"{len(not_open)} not open"] if not_open else []
-    print("Summary: " + ", ".join([report.summary(), *extra]) + ".")
+    print(terminal_text("Summary: " + ", ".join([report.summary(), *extra]) + "."))
     return _submit_exit_code(report, not_open)
 
 
@@ -282,7 +301,9 @@ def _print_outcome(outcome: SubmissionOutcome) -> None:
 
 
 def _print_line(number: str, label: str, detail: str) -> None:
-    print(f"{number}  {label}  {detail}".rstrip(), flush=True)
+    """One result line; the invoice number and the detail are outside text, so no control
+    character in them reaches the terminal."""
+    print(terminal_text(f"{number}  {label}  {detail}").rstrip(), flush=True)
 
 
 def _submit_exit_code(report: SubmitReport, not_open: list[str]) -> int:

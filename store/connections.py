@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
 from kashflow import Credentials
+from store.guarded_connection import is_read_only
 
 
 class StoredCredentialsUnreadable(Exception):
@@ -45,6 +46,7 @@ class ConnectionStore:
     def __init__(self, database: Database, fernet: Fernet) -> None:
         self._table = database["connections"]
         self._fernet = fernet
+        self._read_only = is_read_only(database.conn)
 
     def save(
         self,
@@ -54,9 +56,16 @@ class ConnectionStore:
         base_url: str | None,
         is_demo: bool = False,
     ) -> SavedConnection:
-        """Save or update the connection for this username and KashFlow address."""
+        """Save or update the connection for this username and KashFlow address.
+
+        Read-only, a connection saved before is returned as it is (logging in again with it
+        changes nothing that matters); saving a new one fails like any write there
+        (``DataDirNotWritable``).
+        """
         now = _now()
         existing = self._find(credentials.username, base_url, is_demo)
+        if self._read_only and existing is not None:
+            return existing
         record = {
             "username": credentials.username,
             "base_url": base_url,
@@ -102,6 +111,8 @@ class ConnectionStore:
             raise StoredCredentialsUnreadable(row["name"]) from None
 
     def touch(self, connection_id: int, *, company_name: str | None = None) -> None:
+        if self._read_only:
+            return  # "last used" is a convenience, not worth failing a read-only run for
         changes = {"last_used_at": _now()}
         if company_name:
             changes["company_name"] = company_name

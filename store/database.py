@@ -1,26 +1,82 @@
-"""The app's SQLite file and its schema."""
+"""The app's SQLite file and its schema, opened with owner-only permissions.
+
+Every storage fault while opening, setting up the schema or later (each statement and commit
+goes through ``store.guarded_connection``) is raised as a ``store.errors.StorageError``.
+"""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from store.faults import storage_faults
+from store.guarded_connection import GuardedConnection, connect, connect_empty
 from store.ledger import ensure_ledger_schema
+from store.permissions import PRIVATE_FILE_MODE, make_private_dir, make_private_file, restrict
 
 DATABASE_FILE = "app.db"
+SIDE_FILE_SUFFIXES = ("-journal", "-wal", "-shm")  # SQLite's companions of the database file
+TABLES = ("connections", "audit_log", "submissions")
+BUSY_TIMEOUT_SECONDS = 10.0  # how long to wait for another process's write to finish
 
 
-def open_database(data_dir: Path) -> Database:
+def open_database(
+    data_dir: Path, *, read_only: bool = False, busy_timeout: float | None = None
+) -> Database:
     """Open (creating if needed) the database in ``data_dir`` with every table in place.
+
+    ``read_only``: open with SQLite's ``mode=ro`` and create or change nothing (no folder, no
+    file, no schema); a database that does not exist yet reads as empty ("nothing sent yet").
 
     A new connection per call: Streamlit runs each session's script in its own thread, and a
     sqlite3 connection must stay on the thread that made it.
     """
-    data_dir.mkdir(parents=True, exist_ok=True)
-    database = Database(data_dir / DATABASE_FILE)
-    database.execute("PRAGMA busy_timeout = 10000")
+    database_file = data_dir / DATABASE_FILE
+    if busy_timeout is None:
+        busy_timeout = BUSY_TIMEOUT_SECONDS
+    if read_only:
+        return _open_read_only(database_file, busy_timeout)
+    with storage_faults(database_file, busy_timeout=busy_timeout):
+        make_private_dir(data_dir)
+        _check_folder_writable(data_dir)
+        make_private_file(database_file)
+        for side_file in side_files(database_file):
+            restrict(side_file, PRIVATE_FILE_MODE)
+    database = Database(connect(database_file, busy_timeout=busy_timeout))
     _ensure_schema(database)
+    return database
+
+
+def side_files(database_file: Path) -> list[Path]:
+    return [database_file.with_name(database_file.name + suffix) for suffix in SIDE_FILE_SUFFIXES]
+
+
+def _check_folder_writable(data_dir: Path) -> None:
+    # SQLite creates its journal beside the file only at the first write; finding out now
+    # means a read-only folder is reported on opening, not halfway through a submit.
+    with tempfile.TemporaryFile(dir=data_dir, prefix=".write-check-"):
+        pass
+
+
+def _open_read_only(database_file: Path, busy_timeout: float) -> Database:
+    with storage_faults(database_file, busy_timeout=busy_timeout):
+        exists = database_file.is_file()
+    if exists:
+        database = Database(connect(database_file, busy_timeout=busy_timeout, read_only=True))
+        if set(TABLES) <= set(database.table_names()):
+            return database
+        database.close()  # a file that was never set up holds nothing either
+    return _empty_database(database_file, busy_timeout)
+
+
+def _empty_database(database_file: Path, busy_timeout: float) -> Database:
+    """In memory, with the schema, refusing writes like a read-only file would."""
+    connection: GuardedConnection = connect_empty(database_file, busy_timeout=busy_timeout)
+    database = Database(connection)
+    _ensure_schema(database)
+    database.execute("PRAGMA query_only = 1")
     return database
 
 

@@ -18,6 +18,10 @@ request body is unchanged, so Debitura replays its first answer instead of creat
 case; any other ``begin`` gets a fresh key (a changed body under an old key would be refused
 as an ``IdempotencyConflict``, and a failed answer stored under it would be replayed).
 
+``begin`` reads and claims in one write transaction, so processes never interleave inside it.
+A whole submit run (decide, begin, send, record) is kept apart from another run on the same
+data folder by ``submit_lock()``: without it, both may decide to send the same invoice.
+
 The ledger holds invoice *numbers* and Debitura's identifiers only: no amounts, no debtor
 details (those live in KashFlow and Debitura). A ``SubmissionLedger`` must be used on the
 thread that opened its database (sqlite3 connections stay on their thread).
@@ -27,12 +31,16 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
+
+from store.guarded_connection import database_file_of
+from store.submit_lock import DEFAULT_WAIT_SECONDS, submit_lock
 
 SENDING = "sending"
 CREATED = "created"
@@ -174,48 +182,58 @@ class SubmissionLedger:
         the invoice is already a case at this target.
         """
         number = str(invoice_number)
-        for _ in range(3):  # another process may insert the same row between read and write
+        # One write transaction from the read to the claim: another process's begin for the
+        # same invoice waits for this one and then sees its row (the unique index backs it up).
+        with self._immediate_transaction():
             existing = self.get(account, target, number)
             now = self._clock()
             if existing is None:
-                try:
-                    with self._conn:
-                        cursor = self._conn.execute(
-                            f"insert into {TABLE} (kashflow_account, debitura_target, "
-                            "connection_id, invoice_number, creditor_reference, idempotency_key, "
-                            "payload_fingerprint, state, test_mode, attempts, created_at, "
-                            "updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                            [account, target, connection_id, number, creditor_reference,
-                             _new_key(), payload_fingerprint, SENDING, int(test_mode), now,
-                             now],
-                        )  # fmt: skip
-                    return self.by_id(cursor.lastrowid)
-                except sqlite3.IntegrityError:
-                    continue
-            if existing.state == CREATED:
-                reference = existing.case_reference or existing.case_id
-                raise LedgerError(
-                    f"Invoice {number} is already case {reference} at Debitura; it is never "
-                    "sent twice."
-                )
-            keep_key = (
-                existing.state == SENDING
-                and existing.payload_fingerprint == payload_fingerprint
-                and existing.creditor_reference == creditor_reference
-            )
-            key = existing.idempotency_key if keep_key else _new_key()
-            with self._conn:
                 cursor = self._conn.execute(
-                    f"update {TABLE} set state = ?, idempotency_key = ?, payload_fingerprint = ?, "
-                    "creditor_reference = ?, connection_id = coalesce(?, connection_id), "
-                    "test_mode = ?, attempts = attempts + 1, error_kind = null, "
-                    "error_message = null, updated_at = ? where id = ? and state = ?",
-                    [SENDING, key, payload_fingerprint, creditor_reference, connection_id,
-                     int(test_mode), now, existing.id, existing.state],
+                    f"insert into {TABLE} (kashflow_account, debitura_target, connection_id, "
+                    "invoice_number, creditor_reference, idempotency_key, payload_fingerprint, "
+                    "state, test_mode, attempts, created_at, updated_at) "
+                    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                    [account, target, connection_id, number, creditor_reference, _new_key(),
+                     payload_fingerprint, SENDING, int(test_mode), now, now],
                 )  # fmt: skip
-            if cursor.rowcount == 1:
-                return self.by_id(existing.id)
-        raise LedgerError(f"Invoice {number} is being changed by another submission; try again.")
+                submission_id = cursor.lastrowid
+            else:
+                if existing.state == CREATED:
+                    reference = existing.case_reference or existing.case_id
+                    raise LedgerError(
+                        f"Invoice {number} is already case {reference} at Debitura; it is never "
+                        "sent twice."
+                    )
+                keep_key = (
+                    existing.state == SENDING
+                    and existing.payload_fingerprint == payload_fingerprint
+                    and existing.creditor_reference == creditor_reference
+                )
+                key = existing.idempotency_key if keep_key else _new_key()
+                self._conn.execute(
+                    f"update {TABLE} set state = ?, idempotency_key = ?, "
+                    "payload_fingerprint = ?, creditor_reference = ?, "
+                    "connection_id = coalesce(?, connection_id), test_mode = ?, "
+                    "attempts = attempts + 1, error_kind = null, error_message = null, "
+                    "updated_at = ? where id = ?",
+                    [SENDING, key, payload_fingerprint, creditor_reference, connection_id,
+                     int(test_mode), now, existing.id],
+                )  # fmt: skip
+                submission_id = existing.id
+        return self.by_id(submission_id)
+
+    def submit_lock(
+        self,
+        *,
+        wait_seconds: float = DEFAULT_WAIT_SECONDS,
+        on_wait: Callable[[], None] | None = None,
+    ) -> AbstractContextManager[None]:
+        """Hold for a whole submit run so that two runs on one data folder take turns (see
+        ``store.submit_lock``); a no-op for an in-memory ledger."""
+        database_file = database_file_of(self._conn)
+        if database_file is None:
+            return nullcontext()
+        return submit_lock(database_file.parent, wait_seconds=wait_seconds, on_wait=on_wait)
 
     def mark_created(
         self,
@@ -258,6 +276,21 @@ class SubmissionLedger:
         )
 
     # --- internals ------------------------------------------------------------------------------
+
+    @contextmanager
+    def _immediate_transaction(self) -> Iterator[None]:
+        """A transaction holding SQLite's write lock from its start (waiting for it up to the
+        busy timeout), so nothing changes between its reads and its writes."""
+        self._conn.execute("begin immediate")
+        try:
+            yield
+            self._conn.commit()
+        except BaseException:
+            # Also after a failed commit (a full disk): never leave the transaction open. The
+            # original error is the one to report, not a failing rollback.
+            with suppress(sqlite3.Error):
+                self._conn.rollback()
+            raise
 
     def _transition(
         self,

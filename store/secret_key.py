@@ -11,6 +11,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
+from store.faults import storage_faults
+from store.permissions import PRIVATE_FILE_MODE, make_private_dir, restrict
+
 KEY_FILE = "secret.key"
 
 
@@ -18,7 +21,11 @@ class SecretKeyError(Exception):
     """The configured key is unusable; the message says what to do."""
 
 
-def load_fernet(data_dir: Path, configured_key: str | None = None) -> Fernet:
+def load_fernet(
+    data_dir: Path, configured_key: str | None = None, *, read_only: bool = False
+) -> Fernet:
+    """``read_only``: never create the key file; without one, nothing stored can be decrypted
+    anyway, so a throwaway key stands in (decrypting then fails as for a changed key)."""
     if configured_key:
         try:
             return Fernet(configured_key.strip().encode())
@@ -28,22 +35,33 @@ def load_fernet(data_dir: Path, configured_key: str | None = None) -> Fernet:
                 'Generate one with: python -c "from cryptography.fernet import Fernet; '
                 'print(Fernet.generate_key().decode())"'
             ) from None
-    return Fernet(_key_file_contents(data_dir / KEY_FILE))
+    path = data_dir / KEY_FILE
+    with storage_faults(path):
+        if read_only:
+            return Fernet(_read_key(path) if path.is_file() else Fernet.generate_key())
+        return Fernet(_key_file_contents(path))
 
 
 def _key_file_contents(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     try:
         # O_EXCL: if two processes start together, exactly one writes the key.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     except FileExistsError:
-        key = path.read_bytes().strip()
-        if not key:
-            raise SecretKeyError(
-                f"The key file {path.name} in the data directory is empty."
-            ) from None
-        return key
+        restrict(path, PRIVATE_FILE_MODE)
+        return _read_key(path)
     key = Fernet.generate_key()
-    with os.fdopen(descriptor, "wb") as key_file:
-        key_file.write(key)
+    try:
+        with os.fdopen(descriptor, "wb") as key_file:
+            key_file.write(key)
+    except OSError:
+        path.unlink(missing_ok=True)  # an empty key file would block every later start
+        raise
+    return key
+
+
+def _read_key(path: Path) -> bytes:
+    key = path.read_bytes().strip()
+    if not key:
+        raise SecretKeyError(f"The key file {path.name} in the data directory is empty.")
     return key

@@ -7,6 +7,8 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from store import StorageError
+from ui.plain import as_markdown_text
 from workflow.settings import Settings
 from workflow.workspace import Workspace
 
@@ -16,8 +18,16 @@ def settings() -> Settings:
 
 
 def workspace() -> Workspace:
-    """Opened per script run: a sqlite3 connection must stay on the thread that opened it."""
-    return Workspace.open(settings())
+    """Opened per script run: a sqlite3 connection must stay on the thread that opened it.
+
+    A data folder or database the app cannot use stops the page with what to do about it.
+    """
+    try:
+        return Workspace.open(settings())
+    except StorageError as error:
+        # Folder names may hold Markdown characters ("my_data"): show them as typed.
+        st.error(as_markdown_text(str(error)), icon=":material/database:")
+        st.stop()
 
 
 def _secrets() -> dict[str, Any]:

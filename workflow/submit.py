@@ -297,6 +297,7 @@ def submit_cases(
     on_result: Callable[[SubmissionOutcome], None] | None = None,
     concurrency: int = DEFAULT_SUBMIT_CONCURRENCY,
     retry_failed: bool = False,
+    on_wait: Callable[[], None] | None = None,
 ) -> SubmitReport:
     """Send each row as one Debitura case, at most once, and record it in the ledger.
 
@@ -311,6 +312,9 @@ def submit_cases(
     settled by the next run. A refused API key, a blocked account or an unsigned collection
     agreement stops the run too (the rest ``skipped``), as do ``UNKNOWN_STREAK_LIMIT``
     unanswered cases in a row.
+
+    The run holds the data folder's submit lock: while another run holds it, ``on_wait`` is
+    called once and this one waits (``store.SubmitInProgress`` if it waits too long).
     """
     concurrency = max(1, concurrency)
     unique: dict[str, ReviewRow] = {}
@@ -318,6 +322,18 @@ def submit_cases(
         unique.setdefault(row.invoice_number, row)
     ordered = list(unique.values())
     sender = _Sender(target, ledger, account, connection_id, retry_failed)
+    # Two runs on one data folder would both decide "not sent yet": they take turns.
+    with ledger.submit_lock(on_wait=on_wait):
+        return _send_all(ordered, sender, on_result, concurrency)
+
+
+def _send_all(
+    ordered: list[ReviewRow],
+    sender: _Sender,
+    on_result: Callable[[SubmissionOutcome], None] | None,
+    concurrency: int,
+) -> SubmitReport:
+    """The run itself: each row's steps on the pool, outcomes emitted in input order."""
     results: list[SubmissionOutcome | None] = [None] * len(ordered)
     emitted = 0
     stop_reason = ""

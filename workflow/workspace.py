@@ -16,9 +16,17 @@ class Workspace:
     ledger: SubmissionLedger
 
     @classmethod
-    def open(cls, settings: Settings) -> Workspace:
-        database = open_database(settings.app_data_dir)
-        fernet = load_fernet(settings.app_data_dir, settings.app_secret_key)
+    def open(cls, settings: Settings, *, read_only: bool = False) -> Workspace:
+        """Open the store in ``settings.app_data_dir``; raises a ``store.StorageError`` whose
+        message says what to do when the folder or its database cannot be used.
+
+        ``read_only`` is for runs that only read (``cli.py invoices``): they work on a folder
+        they cannot write, create nothing, record nothing, and a store that does not exist yet
+        reads as empty.
+        """
+        data_dir = settings.app_data_dir
+        database = open_database(data_dir, read_only=read_only)
+        fernet = load_fernet(data_dir, settings.app_secret_key, read_only=read_only)
         return cls(
             settings,
             ConnectionStore(database, fernet),

@@ -1,15 +1,18 @@
-"""The CLI's exit-code table: every API error class has its documented code, and only one."""
+"""The CLI's exit-code table: every API and storage error class has its documented code, and
+only one."""
 
 from __future__ import annotations
 
 import inspect
 import re
+from pathlib import Path
 
 import pytest
 
 import cli
 from debitura import errors as debitura_errors
 from kashflow import errors as kashflow_errors
+from store import errors as store_errors
 
 # The codes the CLI promises (its docstring), by module and class name. A script may branch on
 # them, so changing one is a breaking change, never a refactor.
@@ -46,10 +49,20 @@ DOCUMENTED = {
     ("debitura", "MissingDebtCollectionContract"): 33,
     ("debitura", "MissingPowerOfAttorney"): 33,
     ("debitura", "MissingKycVerification"): 33,
+    ("store", "StorageError"): 55,
+    ("store", "DataDirNotWritable"): 50,
+    ("store", "DatabaseCorrupt"): 51,
+    ("store", "DatabaseLocked"): 52,
+    ("store", "DiskFull"): 53,
+    ("store", "SubmitInProgress"): 54,
 }
 
-MODULES = {"kashflow": kashflow_errors, "debitura": debitura_errors}
-BASES = {"kashflow": kashflow_errors.KashFlowError, "debitura": debitura_errors.DebituraError}
+MODULES = {"kashflow": kashflow_errors, "debitura": debitura_errors, "store": store_errors}
+BASES = {
+    "kashflow": kashflow_errors.KashFlowError,
+    "debitura": debitura_errors.DebituraError,
+    "store": store_errors.StorageError,
+}
 
 
 def error_classes() -> list[tuple[str, type[Exception]]]:
@@ -72,7 +85,8 @@ def test_the_table_is_exactly_the_documented_codes():
 )
 def test_every_error_class_is_in_the_table_with_its_documented_code(api, cls):
     assert cls in cli.EXIT_CODES, f"{api}.errors.{cls.__name__} has no exit code in cli.py"
-    assert cli.exit_code_for(cls()) == DOCUMENTED[(api, cls.__name__)]
+    error = cls(Path("data")) if api == "store" else cls()
+    assert cli.exit_code_for(error) == DOCUMENTED[(api, cls.__name__)]
 
 
 def test_an_unlisted_subclass_exits_with_its_base_class_code():
