@@ -13,10 +13,8 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
-from urllib.parse import quote
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from debitura.errors import (
     AuthenticationFailed,
@@ -34,7 +32,13 @@ from debitura.errors import (
 )
 from debitura.models import Case, Preview, lifecycle_name
 from debitura.transport import ApiResponse, Transport
-from httpretry import RetryPolicy
+from httpretry import (
+    DEFAULT_ATTEMPT_DEADLINE,
+    RetryPolicy,
+    UnusablePathSegment,
+    new_session,
+    path_segment,
+)
 from jsonwire.encoding import dumps
 from jsonwire.fields import Fields
 
@@ -43,6 +47,8 @@ log = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://customer-api.debitura.com"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds)
 DEFAULT_RETRY = RetryPolicy()
+# The most one answer may inflate to: a page of 100 cases is well under 1 MB.
+DEFAULT_MAX_ANSWER_BYTES = 8 * 1024 * 1024
 MAX_PAGE_SIZE = 100  # the API's documented maximum for GET /cases
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 LIST_SORT = "DateCreated:asc"  # oldest first: cases created while paging land on later pages
@@ -61,6 +67,10 @@ _OUTCOME_UNKNOWN = (
 class DebituraClient:
     """A Debitura Customer API connection for one creditor API key.
 
+    ``attempt_deadline`` (seconds) bounds one HTTP attempt from sending to the last byte of the
+    answer, ``retry.total_seconds`` all attempts of one call; ``max_answer_bytes`` is the most
+    one answer may inflate to.
+
     >>> client = DebituraClient("secret-key", base_url="http://localhost:9/")
     >>> client
     DebituraClient(base_url='http://localhost:9')
@@ -75,6 +85,8 @@ class DebituraClient:
         timeout: tuple[float, float] | float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        attempt_deadline: float = DEFAULT_ATTEMPT_DEADLINE,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         if not isinstance(api_key, str) or not api_key.strip():
             raise ValueError("A Debitura API key is needed (DEBITURA_API_KEY).")
@@ -82,13 +94,15 @@ class DebituraClient:
         self.base_url = base_url.rstrip("/")
         self._owns_session = session is None
         if session is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=2, pool_maxsize=10)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
+            session = new_session(pool_maxsize=10)
         self._session = session
         self._transport = Transport(
-            session, timeout=timeout, retry=retry or DEFAULT_RETRY, sleep=sleep
+            session,
+            timeout=timeout,
+            retry=retry or DEFAULT_RETRY,
+            sleep=sleep,
+            attempt_deadline=attempt_deadline,
+            max_answer_bytes=max_answer_bytes,
         )
 
     def __repr__(self) -> str:
@@ -152,16 +166,16 @@ class DebituraClient:
         """``GET /cases/{id}``; raises ``NotFound`` for an unknown id."""
         if not str(case_id).strip():
             raise ValueError("a case id is needed")
-        return _case(self._request("GET", f"cases/{quote(str(case_id).strip(), safe='')}"))
+        segment = _segment(str(case_id).strip(), "case id")
+        return _case(self._request("GET", f"cases/{segment}"))
 
     def find_case_by_creditor_reference(self, creditor_reference: str) -> Case | None:
         """``GET /cases/by-creditor-reference/{ref}``: the case, or ``None`` when there is none."""
         reference = str(creditor_reference).strip()
         if not reference:
             raise ValueError("a creditor reference is needed")
-        response = self._request(
-            "GET", f"cases/by-creditor-reference/{quote(reference, safe='')}", not_found_ok=True
-        )
+        segment = _segment(reference, "creditor reference")
+        response = self._request("GET", f"cases/by-creditor-reference/{segment}", not_found_ok=True)
         if response is None:
             return None
         return _case(response)
@@ -213,7 +227,7 @@ class DebituraClient:
         if amount is not None:
             body["amount"] = amount
         response = self._request(
-            "POST", f"test/cases/{quote(str(case_id), safe='')}/advance", json_body=body
+            "POST", f"test/cases/{_segment(str(case_id), 'case id')}/advance", json_body=body
         )
         return Fields(response.payload).text("state")
 
@@ -306,6 +320,18 @@ def preview_request(create_payload: Mapping[str, Any]) -> dict[str, Any]:
     elif fields.get("dueDate") is not None:
         body["dueDate"] = fields.get("dueDate")
     return body
+
+
+def _segment(identifier: str, what: str) -> str:
+    """``identifier`` as one path segment, or ``RequestRejected`` before anything is sent:
+    "", "." and ".." would turn ``/cases/{id}`` into another address (the case list)."""
+    try:
+        return path_segment(identifier)
+    except UnusablePathSegment:
+        raise RequestRejected(
+            f"The {what} {identifier!r} cannot be looked up at Debitura: it cannot be part of "
+            "a web address. Nothing was sent."
+        ) from None
 
 
 def _checked_idempotency_key(key: str) -> str:

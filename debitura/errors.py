@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from httpretry import spellings
 from jsonwire.fields import Fields, to_text
 
 
@@ -79,20 +80,20 @@ class DebituraError(Exception):
         return str(self)
 
     def redact(self, secret: str) -> None:
-        """Remove ``secret`` from everything this error shows (an API echoing the key)."""
-        if not secret:
-            return
-        self.args = tuple(
-            arg.replace(secret, "***") if isinstance(arg, str) else arg for arg in self.args
-        )
-        self.api_message = self.api_message.replace(secret, "***")
-        self.api_body = _redacted(self.api_body, secret)
-        if self.url:
-            self.url = self.url.replace(secret, "***")
-        for name in ("field_errors", "errors"):
-            value = getattr(self, name, None)
-            if value is not None:
-                setattr(self, name, _redacted(value, secret))
+        """Remove ``secret`` from everything this error shows (an API echoing the key), as
+        typed or %-encoded (the form a redirect's address shows it in)."""
+        for spelling in spellings(secret):
+            self.args = tuple(
+                arg.replace(spelling, "***") if isinstance(arg, str) else arg for arg in self.args
+            )
+            self.api_message = self.api_message.replace(spelling, "***")
+            self.api_body = _redacted(self.api_body, spelling)
+            if self.url:
+                self.url = self.url.replace(spelling, "***")
+            for name in ("field_errors", "errors"):
+                value = getattr(self, name, None)
+                if value is not None:
+                    setattr(self, name, _redacted(value, spelling))
 
 
 def _redacted(value: Any, secret: str) -> Any:

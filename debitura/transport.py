@@ -5,8 +5,10 @@ timeout, and a success whose body is not JSON. Those are retried with capped exp
 and full jitter (tenacity), resending the very same bytes and headers, so a ``POST /cases``
 retry carries the same ``Idempotency-Key`` and the same body and Debitura replays its first
 answer instead of creating a second case. Any other 4xx comes back to the caller as an
-``ApiResponse`` and is never retried. Sending and decoding are ``httpretry``'s; what is
-Debitura's is which answers count as transient and their words.
+``ApiResponse`` and is never retried. A redirect is a ``DebituraError`` (never followed, never
+retried); an answer that would inflate past the cap is an ``UnexpectedResponse`` that is not
+retried. Sending, limits and decoding are ``httpretry``'s; what is Debitura's is which answers
+count as transient and their words.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from debitura.errors import DebituraUnavailable, RateLimited, UnexpectedResponse
+from debitura.errors import DebituraError, DebituraUnavailable, RateLimited, UnexpectedResponse
 from httpretry import Answer, RetryingTransport
 from jsonwire.fields import Fields
 
@@ -26,6 +28,10 @@ class Transport(RetryingTransport):
     """Sends requests through one ``requests.Session`` and retries what is worth retrying."""
 
     transient = DebituraUnavailable
+    redirect_error = DebituraError  # a wrong address, not a refusal of the case
+    too_large_error = UnexpectedResponse
+    service = "Debitura"
+    address_setting = "DEBITURA_BASE_URL"
 
     def send(
         self,
@@ -36,7 +42,7 @@ class Transport(RetryingTransport):
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> ApiResponse:
-        return self._with_retries(method, url, params, body, headers)
+        return self._send_attempts(method, url, params, body, headers)
 
     def _no_answer(self, url: str, *, timed_out: bool) -> DebituraUnavailable:
         if timed_out:

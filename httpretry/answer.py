@@ -28,8 +28,9 @@ class Answer:
         return 200 <= self.status < 300
 
     @classmethod
-    def of(cls, response: requests.Response, url: str) -> Answer:
-        """Read ``response`` to the request for ``url``.
+    def of(cls, response: requests.Response, url: str, body: bytes | None = None) -> Answer:
+        """Read ``response`` to the request for ``url``; ``body`` is its content when it was
+        read already (streamed within limits), else ``response.content`` is read.
 
         >>> response = requests.Response()
         >>> response.status_code, response._content = 200, b'{"amount": 12.50}'
@@ -42,7 +43,7 @@ class Answer:
         """
         retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         where = response.url or url
-        content = response.content
+        content = response.content if body is None else body
         if not content or not content.strip():
             return cls(response.status_code, None, where, retry_after=retry_after)
         try:

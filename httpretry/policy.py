@@ -12,8 +12,9 @@ from typing import Any
 from tenacity import (
     Retrying,
     before_sleep_log,
-    retry_if_exception_type,
+    retry_if_exception,
     stop_after_attempt,
+    stop_before_delay,
     wait_random_exponential,
 )
 from urllib3.util.retry import Retry
@@ -28,17 +29,22 @@ class RetryPolicy:
 
     ``attempts`` counts every try (1 = no retries). Waits grow exponentially from
     ``initial_wait`` up to ``max_wait`` seconds, with jitter; a ``Retry-After`` is honoured
-    up to ``max_retry_after`` seconds.
+    up to ``max_retry_after`` seconds. ``total_seconds`` is the budget of one call, every
+    attempt and wait included: no wait starts that would end past it, and the last attempt
+    gets only what is left of it.
     """
 
     attempts: int = 5
     initial_wait: float = 0.5
     max_wait: float = 8.0
     max_retry_after: float = 60.0
+    total_seconds: float = 180.0
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
             raise ValueError("attempts must be at least 1")
+        if self.total_seconds <= 0:
+            raise ValueError("total_seconds must be positive")
 
 
 NO_RETRIES = RetryPolicy(attempts=1)
@@ -53,7 +59,8 @@ def retrying(
     """A tenacity ``Retrying`` for ``policy`` that retries ``retry_on`` exceptions.
 
     An exception carrying ``retry_after`` (seconds, from the server) waits that long instead
-    of the backoff.
+    of the backoff; one whose ``retryable`` is False is not retried (an answer too large to
+    read is one of the transient kind that asking again cannot fix).
     """
     backoff = wait_random_exponential(multiplier=policy.initial_wait, max=policy.max_wait)
 
@@ -64,9 +71,11 @@ def retrying(
         return backoff(retry_state)
 
     return Retrying(
-        stop=stop_after_attempt(policy.attempts),
+        stop=stop_after_attempt(policy.attempts) | stop_before_delay(policy.total_seconds),
         wait=wait,
-        retry=retry_if_exception_type(retry_on),
+        retry=retry_if_exception(
+            lambda error: isinstance(error, retry_on) and getattr(error, "retryable", True)
+        ),
         sleep=sleep,
         reraise=True,
         before_sleep=before_sleep_log(log, logging.INFO),

@@ -19,6 +19,7 @@ from kashflow.errors import (
     UnexpectedResponse,
 )
 from kashflow.models import Address, Company, Contact, Customer, Invoice
+from kashflow.ordering import invoice_number_order
 from kashflow.paging import ListingProgress
 
 __all__ = [
@@ -46,4 +47,5 @@ __all__ = [
     "RetryPolicy",
     "SessionExpired",
     "UnexpectedResponse",
+    "invoice_number_order",
 ]

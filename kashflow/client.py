@@ -15,12 +15,17 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import requests
-from requests.adapters import HTTPAdapter
 
-from httpretry import RetryPolicy, retrying
+from httpretry import (
+    DEFAULT_ATTEMPT_DEADLINE,
+    RetryPolicy,
+    UnusablePathSegment,
+    new_session,
+    path_segment,
+    retrying,
+)
 from jsonwire.fields import Fields
 from kashflow.credentials import Credentials
 from kashflow.errors import (
@@ -37,6 +42,7 @@ from kashflow.errors import (
     UnexpectedResponse,
 )
 from kashflow.models import Company, Customer, Invoice
+from kashflow.ordering import invoice_number_order
 from kashflow.paging import ListingProgress, Page, PagedListing, read_page
 from kashflow.transport import ApiResponse, Transport
 
@@ -47,12 +53,18 @@ DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read (seconds)
 INVOICE_PAGE_SIZE = 100  # the largest size every known client uses safely
 OPEN_STATUS_FILTER = "NotFullyPaid"  # Unpaid, PartPaid, Overdue, OverduePartPaid
 DEFAULT_RETRY = RetryPolicy()
+# The most one answer may inflate to: a page of 100 full invoices is well under 1 MB.
+DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024
 # Replays of one request after 401s: its own re-login plus renewals other threads made.
 _MAX_REPLAYS = 4
 
 
 class KashFlowClient:
     """A logged-in (or about to log in) KashFlow connection.
+
+    ``attempt_deadline`` (seconds) bounds one HTTP attempt from sending to the last byte of the
+    answer, ``retry.total_seconds`` all attempts of one call; ``max_answer_bytes`` is the most
+    one answer may inflate to.
 
     >>> client = KashFlowClient(Credentials("ann@example.com", "pw", "word"), base_url="http://kf/v2/")
     >>> client.base_url
@@ -69,17 +81,23 @@ class KashFlowClient:
         retry: RetryPolicy | None = None,
         pool_size: int = 8,
         sleep: Callable[[float], None] = time.sleep,
+        attempt_deadline: float = DEFAULT_ATTEMPT_DEADLINE,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         retry = retry or DEFAULT_RETRY
         self.credentials = credentials
         self.base_url = base_url.rstrip("/")
         if session is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(10, pool_size))
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
+            session = new_session(pool_maxsize=max(10, pool_size))
         self._session = session
-        self._transport = Transport(session, timeout=timeout, retry=retry, sleep=sleep)
+        self._transport = Transport(
+            session,
+            timeout=timeout,
+            retry=retry,
+            sleep=sleep,
+            attempt_deadline=attempt_deadline,
+            max_answer_bytes=max_answer_bytes,
+        )
         self._retry = retry
         self._sleep = sleep
         self._login_lock = threading.Lock()
@@ -131,10 +149,15 @@ class KashFlowClient:
             return self._list_invoices(None, submit, on_rows)
 
     def get_invoice(self, number: str) -> Invoice:
-        return Invoice.from_api(self._get_object(f"invoices/{quote(str(number), safe='')}"))
+        """``GET /invoices/{number}``; a number that cannot be a path segment is refused
+        (``RequestRejected``) without sending anything."""
+        segment = _record_segment(number, "invoice number")
+        return Invoice.from_api(self._get_object(f"invoices/{segment}"))
 
     def get_customer(self, code: str) -> Customer:
-        customer = Customer.from_api(self._get_object(f"customers/{quote(code, safe='')}"))
+        """``GET /customers/{code}``; refused like ``get_invoice`` for an unusable code."""
+        segment = _record_segment(code, "customer code")
+        customer = Customer.from_api(self._get_object(f"customers/{segment}"))
         if not customer.code:
             raise UnexpectedResponse(
                 "KashFlow sent a customer record without a code.", url=self._url("customers")
@@ -142,18 +165,35 @@ class KashFlowClient:
         return customer
 
     def logout(self) -> None:
-        """End the session at KashFlow (best effort) and forget the token."""
+        """End the session at KashFlow (best effort, never raises) and forget the token.
+
+        The spec's form is ``DELETE /sessiontoken/{token}``; a server that does not know it
+        (404/405) gets the form other clients use, ``DELETE /sessiontoken`` with the token in
+        the header. Neither the token nor the address holding it is ever logged.
+        """
         with self._login_lock:
             token, self._token = self._token, None
         if token is None:
             return
         try:
-            # The token travels in the header, not the path, so it never lands in a URL log.
-            self._transport.send(
-                "DELETE", self._url("sessiontoken"), headers=self._headers(token), retry=False
+            self._end_session(token)
+        except Exception as error:  # noqa: BLE001 - a logout must never fail the caller
+            log.info(
+                "KashFlow logout failed (%s); the session will expire on its own",
+                type(error).__name__,
             )
-        except KashFlowError:
-            log.info("KashFlow logout failed; the session will expire on its own")
+
+    def _end_session(self, token: str) -> None:
+        headers = self._headers(token)
+        try:
+            by_path = self._url(f"sessiontoken/{path_segment(token)}")
+        except UnusablePathSegment:
+            by_path = None  # a token like ".." would address something else
+        if by_path is not None:
+            answer = self._transport.send("DELETE", by_path, headers=headers, retry=False)
+            if answer.status not in (404, 405):
+                return
+        self._transport.send("DELETE", self._url("sessiontoken"), headers=headers, retry=False)
 
     @property
     def requests_sent(self) -> int:
@@ -170,7 +210,8 @@ class KashFlowClient:
         """
         attempts = retrying(self._retry, KashFlowUnavailable, sleep=self._sleep)
         self._token = None
-        token, company_name = attempts(self._two_step_login)
+        with self._transport.budget():  # both steps and their retries share one budget
+            token, company_name = attempts(self._two_step_login)
         self._token = token
         self._login_company_name = company_name
         self._generation += 1
@@ -178,6 +219,15 @@ class KashFlowClient:
         log.info("Logged in to KashFlow as %s", self.credentials.username)
 
     def _two_step_login(self) -> tuple[str, str]:
+        secrets = [self.credentials.password, self.credentials.memorable_word]
+        try:
+            return self._login_steps(secrets)
+        except KashFlowError as error:
+            error.redact(*secrets)  # a hostile server may echo them into its answer
+            raise
+
+    def _login_steps(self, secrets: list[str]) -> tuple[str, str]:
+        """POST then PUT ``/sessiontoken``; ``secrets`` gains the temporary token."""
         credentials = self.credentials
         url = self._url("sessiontoken")
         step1 = self._transport.send(
@@ -195,6 +245,7 @@ class KashFlowClient:
         if first.flag("HasTemporaryPassword"):
             raise PasswordExpired(status=step1.status, url=url)
         temporary_token = first.text("TemporaryToken")
+        secrets.append(temporary_token)
         positions = _requested_positions(first.objects("MemorableWordList"))
         if not temporary_token or not positions:
             raise UnexpectedResponse(
@@ -245,7 +296,10 @@ class KashFlowClient:
                 on_rows([Invoice.from_api(row) for row in rows], progress)
 
         rows = listing.run(deliver)
-        invoices = sorted((Invoice.from_api(row) for row in rows), key=_invoice_order)
+        invoices = sorted(
+            (Invoice.from_api(row) for row in rows),
+            key=lambda invoice: invoice_number_order(invoice.number),
+        )
         return InvoiceListing(
             invoices=tuple(invoices),
             total_records=listing.total_records,
@@ -278,24 +332,30 @@ class KashFlowClient:
         """
         url = self._url(path)
         token, generation = self._current_token()
+        tokens_sent = [token]
         logged_in_again = False
-        for _ in range(_MAX_REPLAYS):
-            response = self._transport.send(
-                method, url, params=params, headers=self._headers(token)
-            )
-            if not _is_rejected_session(response):
-                if not response.ok:
-                    raise _data_error(response)
-                return response
-            with self._login_lock:
-                if self._generation == generation:
-                    if logged_in_again:
-                        break
-                    log.info("KashFlow session expired; logging in again")
-                    self._login_locked()
-                    logged_in_again = True
-                token, generation = self._token, self._generation
-        raise SessionExpired(status=response.status, url=response.url)
+        try:
+            for _ in range(_MAX_REPLAYS):
+                response = self._transport.send(
+                    method, url, params=params, headers=self._headers(token)
+                )
+                if not _is_rejected_session(response):
+                    if not response.ok:
+                        raise _data_error(response)
+                    return response
+                with self._login_lock:
+                    if self._generation == generation:
+                        if logged_in_again:
+                            break
+                        log.info("KashFlow session expired; logging in again")
+                        self._login_locked()
+                        logged_in_again = True
+                    token, generation = self._token, self._generation
+                    tokens_sent.append(token)
+            raise SessionExpired(status=response.status, url=response.url)
+        except KashFlowError as error:
+            error.redact(*tokens_sent)  # a hostile server may echo the token into its answer
+            raise
 
     def _current_token(self) -> tuple[str, int]:
         with self._login_lock:
@@ -424,9 +484,16 @@ def _error_context(response: ApiResponse) -> dict[str, Any]:
     }
 
 
-def _invoice_order(invoice: Invoice) -> tuple[int, int, str]:
-    number = invoice.number
-    return (0, int(number), "") if number.isdigit() else (1, 0, number)
+def _record_segment(identifier: str, what: str) -> str:
+    """``identifier`` as one path segment, or ``RequestRejected`` before anything is sent:
+    "", "." and ".." would turn ``/invoices/{number}`` into another address."""
+    try:
+        return path_segment(identifier)
+    except UnusablePathSegment:
+        raise RequestRejected(
+            f"The {what} {str(identifier)!r} cannot be looked up at KashFlow: it cannot be "
+            "part of a web address. Nothing was sent."
+        ) from None
 
 
 def _company_name_in_account_list(payload: Any) -> str:

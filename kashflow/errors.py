@@ -7,6 +7,8 @@ What a caller does about an error (the CLI's exit code, say) is the caller's to 
 
 from __future__ import annotations
 
+from httpretry import spellings
+
 
 class KashFlowError(Exception):
     """Base class. Catch this to handle anything the client raises."""
@@ -31,6 +33,23 @@ class KashFlowError(Exception):
     @property
     def message(self) -> str:
         return str(self)
+
+    def redact(self, *secrets: str) -> None:
+        """Remove each secret, as typed or %-encoded, from what the server put into this error
+        (its ``Error``/``Message``, a redirect's address): a hostile server can echo a password
+        or a token there. The client's own words never hold a secret and are left alone, so a
+        memorable word like "again" cannot garble "Try again"."""
+        spelled = [spelling for secret in secrets for spelling in spellings(secret)]
+        for name in ("api_error", "api_message", "location"):
+            said = getattr(self, name, "") or ""
+            clean = said
+            for spelling in spelled:
+                clean = clean.replace(spelling, "***")
+            if clean != said:
+                setattr(self, name, clean)
+                self.args = tuple(
+                    arg.replace(said, clean) if isinstance(arg, str) else arg for arg in self.args
+                )
 
 
 class AuthenticationError(KashFlowError):

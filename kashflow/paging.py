@@ -3,8 +3,8 @@
 KashFlow's paging is not snapshot-consistent: rows can slip between pages during a run, page
 sizes are capped without notice, ``NextPageUrl`` is sometimes missing, and some lists come back
 as a bare array instead of the ``{"MetaData", "Data"}`` envelope. So: sort by a unique key,
-dedupe by it, trust ``TotalRecords`` over page lengths, stop on an empty page, and page again
-when a pass comes up short.
+dedupe by it, trust ``TotalRecords`` over page lengths, stop on an empty page or one that brings
+nothing new, and page again when a pass comes up short.
 """
 
 from __future__ import annotations
@@ -148,10 +148,20 @@ class PagedListing:
             self._expect(last)
             previous = self._fetch_known_pages(range(2, last + 1)) or first
             next_number = last + 1
-        # Past the pages TotalRecords implies: only while the server says there may be more.
+        # Past the pages TotalRecords implies: only while the server says there may be more,
+        # and only while pages bring rows not seen before. A server that ignores ``page`` (and
+        # sends no TotalRecords) answers every page with the same rows: that ends it.
         while not self._finished(previous) and next_number <= MAX_PAGES:
             self._expect(next_number)
+            rows_before = len(self._rows)
             previous = self._take(self._fetch(next_number))
+            if len(self._rows) == rows_before:
+                if previous.rows:
+                    log.warning(
+                        "KashFlow page %d brought no invoice not seen before; stopping",
+                        next_number,
+                    )
+                break
             next_number += 1
 
     def _fetch_known_pages(self, numbers: Iterable[int]) -> Page | None:

@@ -3,9 +3,11 @@
 Transient means: 429 (honouring ``Retry-After``), 500/502/503/504, a dropped connection or a
 timeout, a 2xx or 5xx body that is not JSON (maintenance pages), and KashFlow's nightly SQL
 timeout, a 400 whose ``Error`` is ``"-2146232060"``. Those are retried with capped exponential
-backoff and full jitter (tenacity). Everything else comes back to the caller as an
-``ApiResponse`` to interpret, so login failures are never retried here. Sending and decoding
-are ``httpretry``'s; what is KashFlow's is which answers count as transient and their words.
+backoff and full jitter (tenacity), within a total budget. Everything else comes back to the
+caller as an ``ApiResponse`` to interpret, so login failures are never retried here. A redirect
+is a ``KashFlowError`` (never followed, never retried); an answer that would inflate past the
+cap is an ``UnexpectedResponse`` that is not retried. Sending, limits and decoding are
+``httpretry``'s; what is KashFlow's is which answers count as transient and their words.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from httpretry import Answer, RetryingTransport
 from jsonwire.fields import Fields
-from kashflow.errors import KashFlowUnavailable, RateLimited, UnexpectedResponse
+from kashflow.errors import KashFlowError, KashFlowUnavailable, RateLimited, UnexpectedResponse
 
 SQL_TIMEOUT_ERROR = "-2146232060"
 
@@ -36,7 +38,11 @@ class Transport(RetryingTransport):
     """Sends requests through one ``requests.Session`` and retries what is worth retrying."""
 
     transient = KashFlowUnavailable
+    redirect_error = KashFlowError  # a wrong address, not a refusal: nothing may swallow it
+    too_large_error = UnexpectedResponse
     answer_type = ApiResponse
+    service = "KashFlow"
+    address_setting = "KASHFLOW_BASE_URL"
 
     def send(
         self,
@@ -48,9 +54,7 @@ class Transport(RetryingTransport):
         headers: Mapping[str, str] | None = None,
         retry: bool = True,
     ) -> ApiResponse:
-        if not retry:
-            return self._attempt(method, url, params, json_body, headers)
-        return self._with_retries(method, url, params, json_body, headers)
+        return self._send_attempts(method, url, params, json_body, headers, retry=retry)
 
     def _no_answer(self, url: str, *, timed_out: bool) -> KashFlowUnavailable:
         if timed_out:
