@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from kashflow.models import Customer, Invoice
+from kashflow.ordering import invoice_number_order
 from mapping.currency import invoice_currency
 from mapping.dates import days_overdue
 from mapping.debtor import (
@@ -294,16 +295,8 @@ def _draft_from_row(row: ReviewRow) -> DebtorDraft:
     )
 
 
-def invoice_sort_key(number: str) -> tuple[int, int, str, str]:
-    """Numbers in numeric order (without converting: they can be long), then other text.
-
-    >>> sorted(["10", "9", "A-1", "010", "2"], key=invoice_sort_key)
-    ['2', '9', '010', '10', 'A-1']
-    """
-    if number.isascii() and number.isdigit():
-        significant = number.lstrip("0")
-        return (0, len(significant), significant, number)
-    return (1, 0, number.casefold(), number)
+# The review's order is the client's listing order: one key for both (never raises).
+invoice_sort_key = invoice_number_order
 
 
 def map_invoices(

@@ -242,18 +242,22 @@ class _CustomerFetcher:
             finished, pending = wait(pending, timeout=0.25, return_when="FIRST_COMPLETED")
             if finished:
                 report()
-        transient = []
+        again: dict[str, Future[Customer]] = {}
         for code, future in self._futures.items():
             try:
                 self.customers[code] = future.result()
-            except KashFlowUnavailable:
-                transient.append(code)
+            except KashFlowUnavailable as error:
+                if getattr(error, "retryable", True):
+                    # Throttling or a hiccup under many parallel requests: one more try, all
+                    # at once, so that a few silent customers cost one deadline, not one each.
+                    again[code] = self.pool.submit(self._client.get_customer, code)
+                else:
+                    self._give_up(code, error)
             except (NotFound, RequestRejected) as error:
                 self._give_up(code, error)
-        # Throttling or a hiccup under 8 parallel requests: one more, unhurried try each.
-        for code in transient:
+        for code, future in again.items():
             try:
-                self.customers[code] = self._client.get_customer(code)
+                self.customers[code] = future.result()
             except (NotFound, RequestRejected, KashFlowUnavailable) as error:
                 self._give_up(code, error)
 
