@@ -9,6 +9,7 @@ from store.ledger import CREATED
 from ui import context
 from ui.import_runner import run_import
 from ui.page import just_entered, start_page
+from ui.plain import as_markdown_text
 from ui.review_state import review_state
 from ui.submissions import debitura_target
 from ui.submit_panels import outcomes_table
@@ -26,7 +27,7 @@ refresh = refresh_column.button("Refresh status from Debitura", icon=":material/
 every_connection = scope_column.toggle(
     "All connections",
     key="sent_cases_all_connections",
-    help=f"Off: only the cases sent from {connection.display_name}'s invoices.",
+    help=f"Off: only the cases sent from {as_markdown_text(connection.display_name)}'s invoices.",
 )
 scope = None if every_connection else connection.account_key
 if just_entered() or refresh or st.session_state.get("sent_cases_scope") != scope:
@@ -34,7 +35,7 @@ if just_entered() or refresh or st.session_state.get("sent_cases_scope") != scop
     try:
         st.session_state["sent_cases"] = sent_cases(ledger, target, account=scope)
     except DebituraError as error:
-        st.error(f"Debitura's current status could not be read: {error}")
+        st.error(f"Debitura's current status could not be read: {as_markdown_text(error)}")
         st.session_state["sent_cases"] = sent_cases(
             ledger, target, account=scope, fetch_status=False
         )
@@ -88,7 +89,7 @@ if unsent:
         if missing:
             st.warning(
                 "No longer open in KashFlow (paid or removed), so not sent: "
-                + ", ".join(sorted(missing))
+                + ", ".join(as_markdown_text(number) for number in sorted(missing))
             )
         if rows:
             run_submit(connection, state, rows, target, retry_failed=True)

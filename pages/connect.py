@@ -6,6 +6,7 @@ from store import SecretKeyError
 from ui import context
 from ui.connect_panel import connect_panel
 from ui.page import start_public_page
+from ui.plain import as_markdown_text
 from ui.session import set_active_connection
 
 current = start_public_page("Connect")
@@ -18,7 +19,9 @@ except SecretKeyError as error:
     st.stop()
 
 if current is not None:
-    st.success(f"Connected to {current.display_name}", icon=":material/check_circle:")
+    st.success(
+        f"Connected to {as_markdown_text(current.display_name)}", icon=":material/check_circle:"
+    )
     if st.button("Disconnect", icon=":material/link_off:"):
         set_active_connection(None)
         st.rerun()

@@ -7,6 +7,7 @@ from ui import context
 from ui.connections import SWITCH_ERRORS, switch_to
 from ui.import_runner import fetched_label, run_import
 from ui.page import just_entered, start_page
+from ui.plain import as_markdown_text
 from ui.review_filters import filter_widgets, set_buckets
 from ui.review_grid import review_grid
 from ui.review_panels import ageing_chart, explain_invoice, selection_line, totals_table
@@ -36,7 +37,7 @@ if len(saved_connections) > 1:
             connection = switch_to(saved_connections[chosen], workspace)
             switched = True
         except SWITCH_ERRORS as error:
-            st.error(str(error))
+            st.error(as_markdown_text(error))
             st.stop()
 
 state = review_state(connection.account_key)
@@ -51,18 +52,19 @@ if (
     run_import(connection, state)
 
 if state.error:
-    st.error(state.error, icon=":material/error:")
+    st.error(as_markdown_text(state.error), icon=":material/error:")
     if st.button("Try again"):
         st.session_state["review_retry"] = True
         st.rerun()
     st.stop()
 if not state.rows:
-    st.info(f"{connection.display_name} has no unpaid or overdue invoices in KashFlow.")
+    company = as_markdown_text(connection.display_name)
+    st.info(f"{company} has no unpaid or overdue invoices in KashFlow.")
     st.stop()
 
 st.caption(
-    f"{connection.display_name}: {fetched_label(state).lower()}. Filters and edits work on "
-    "this copy; Refresh fetches again."
+    f"{as_markdown_text(connection.display_name)}: {fetched_label(state).lower()}. "
+    "Filters and edits work on this copy; Refresh fetches again."
 )
 totals_area = st.container()
 picked_buckets = ageing_chart(state.rows, key="ageing_chart")
@@ -122,12 +124,19 @@ with st.expander("Import details"):
     result = state.result
     st.write(f"{result.invoices_listed} invoices listed by KashFlow in {result.seconds:.1f} s.")
     if result.excluded:
-        st.write("Left out (closed): " + ", ".join(f"{k} {v}" for k, v in result.excluded.items()))
+        st.write(
+            "Left out (closed): "
+            + ", ".join(f"{as_markdown_text(k)} {v}" for k, v in result.excluded.items())
+        )
     if result.unknown_statuses:
-        st.warning("Unknown statuses, left out: " + ", ".join(result.unknown_statuses))
+        st.warning(
+            "Unknown statuses, left out: "
+            + ", ".join(as_markdown_text(status) for status in result.unknown_statuses)
+        )
     if result.unavailable_customers:
         st.warning(
-            "Customers KashFlow could not give us: " + ", ".join(result.unavailable_customers)
+            "Customers KashFlow could not give us: "
+            + ", ".join(as_markdown_text(code) for code in result.unavailable_customers)
         )
     if not result.listing_complete:
         st.warning("KashFlow's list came up short after several passes: refresh to try again.")

@@ -6,6 +6,7 @@ from mapping.case_payload import bulk_csv
 from mapping.rows import invoice_sort_key
 from ui import context
 from ui.page import start_page
+from ui.plain import as_markdown_text
 from ui.review_state import current_review_state
 from ui.submissions import debitura_target
 from ui.submit_panels import (
@@ -29,7 +30,7 @@ outcomes = st.session_state.get(OUTCOMES)
 if outcomes and not running:
     st.subheader("Result of the last run")
     for note in st.session_state.get(NOTES, []):
-        st.warning(note)
+        st.warning(as_markdown_text(note))  # notes quote KashFlow's data
     outcomes_table(outcomes)
     st.page_link("pages/cases.py", label="See all sent cases", icon=":material/fact_check:")
 

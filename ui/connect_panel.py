@@ -11,7 +11,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from kashflow import Credentials, KashFlowError
-from store import StoredCredentialsUnreadable
+from store import StorageError, StoredCredentialsUnreadable
+from ui.plain import as_markdown_text
 from ui.session import set_active_connection
 from workflow.connect import ActiveConnection, connect, connect_demo, reconnect
 from workflow.demo import DEMO_CREDENTIALS
@@ -25,14 +26,18 @@ def connect_panel(workspace: Workspace) -> None:
         st.subheader("Saved connections")
         for saved in saved_connections:
             name_column, reconnect_column, remove_column = st.columns([4, 1, 1])
-            name_column.markdown(f"**{saved.label}**")
+            name_column.markdown(f"**{as_markdown_text(saved.label)}**")
             name_column.caption(f"Last used {saved.last_used_at[:16].replace('T', ' ')} UTC")
             if reconnect_column.button("Reconnect", key=f"reconnect-{saved.id}"):
                 _run(lambda saved=saved: reconnect(saved.id, workspace=workspace))
             if remove_column.button("Remove", key=f"remove-{saved.id}"):
-                workspace.connections.remove(saved.id)
-                workspace.audit.record("connection_removed", connection_id=saved.id)
-                st.rerun()
+                try:
+                    workspace.connections.remove(saved.id)
+                    workspace.audit.record("connection_removed", connection_id=saved.id)
+                except StorageError as error:
+                    st.error(as_markdown_text(error), icon=":material/error:")
+                else:
+                    st.rerun()
 
     st.subheader("Add a KashFlow account")
     with st.form("connect"):
@@ -68,8 +73,8 @@ def _run(action: Callable[[], ActiveConnection]) -> None:
     try:
         with st.spinner("Logging in to KashFlow…"):
             connection = action()
-    except (KashFlowError, StoredCredentialsUnreadable) as error:
-        st.error(str(error), icon=":material/error:")
+    except (KashFlowError, StoredCredentialsUnreadable, StorageError) as error:
+        st.error(as_markdown_text(error), icon=":material/error:")
         return
     set_active_connection(connection)
     st.rerun()

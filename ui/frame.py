@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.navigation import page_links
+from ui.plain import as_markdown_text
 from workflow.connect import ActiveConnection
 from workflow.settings import Settings
 
@@ -17,8 +18,8 @@ def render_frame(connection: ActiveConnection | None, settings: Settings) -> Non
         if connection is None:
             st.caption("Not connected to KashFlow")
         else:
-            st.markdown(f"**{connection.display_name}**")
-            st.caption(f"KashFlow · {connection.client.credentials.username}")
+            st.markdown(f"**{as_markdown_text(connection.display_name)}**")
+            st.caption(f"KashFlow · {as_markdown_text(connection.client.credentials.username)}")
         if not settings.debitura_api_key:
             st.info(
                 "Cases go to the built-in Debitura sandbox and stay on this computer. Set "

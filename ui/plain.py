@@ -16,8 +16,9 @@ so "Harrow & Finch Joinery Ltd" comes back unchanged):
 - every character that can open or close Markdown, HTML or LaTeX is backslash-escaped:
   ``\\ ` * _ { } [ ] < > ( ) # | ~ $ !``; ``&`` only where it would start an entity
   (``&amp;``, ``&#60;``);
-- at the very start, the markers of a list or a heading rule (``-``, ``+``, ``=``, ``1.``,
-  ``1)``) are escaped too, and runs of spaces become one (four would start a code block);
+- runs of spaces become one (four would start a code block) and the ends lose theirs (so
+  ``**…**`` around the text stays bold); at the very start, the markers of a list or a rule
+  (``-``, ``+``, ``=``, ``1.``, ``1)``) are escaped too;
 - an invisible WORD JOINER (U+2060) goes after a ``:`` that opens ``scheme://``, a
   ``:code:`` (emoji, ``:material/…:`` icon) or a directive (a letter follows: ``:red[…]``),
   after ``@`` (no e-mail link) and between ``www`` and ``.`` (no ``www.`` link). The page
@@ -45,7 +46,7 @@ _ESCAPE = str.maketrans({character: "\\" + character for character in MARKDOWN_S
 _ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _SPACES = re.compile(r" {2,}")
 # A list item ("- x", "+ x", "1. x", "1) x") or a setext rule ("=") at the start of a block.
-_BLOCK_MARKER = re.compile(r"^( ?)([-+=]|\d{1,9}(?=[.)]))")
+_BLOCK_MARKER = re.compile(r"^(?:[-+=]|\d{1,9}(?=[.)]))")
 # GFM links bare URLs ("http://", "www.") and e-mail addresses; Streamlit reads ":name:".
 # A colon that opens "scheme://", a ":code:" (an emoji, ":material/…:", ":+1:") or a
 # directive (":red[…]", and a bare ":red", which Streamlit draws as an empty colour span);
@@ -61,7 +62,8 @@ _LINK_SAFE = ":/?#@!&+,;=%-._~"
 def as_markdown_text(value: Any) -> str:
     """``value`` (outside text) escaped so that Markdown shows exactly its characters."""
     text = terminal_text("" if value is None else value)
-    text = _SPACES.sub(" ", text)
+    # One space at most, none at the ends: "** Acme **" would not be bold but show its stars.
+    text = _SPACES.sub(" ", text).strip(" ")
     text = text.translate(_ESCAPE)
     text = _ENTITY_START.sub(r"\\&", text)
     text = _BLOCK_MARKER.sub(_escape_marker, text, count=1)
@@ -71,10 +73,10 @@ def as_markdown_text(value: Any) -> str:
 
 
 def _escape_marker(match: re.Match[str]) -> str:
-    space, marker = match.groups()
+    marker = match.group()
     if marker.isdigit():  # "1." or "1)": the dot or bracket after the number is the marker
-        return space + marker + "\\"
-    return space + "\\" + marker
+        return marker + "\\"
+    return "\\" + marker
 
 
 def link_target(url: Any) -> str | None:

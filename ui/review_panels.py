@@ -12,6 +12,7 @@ import streamlit as st
 from mapping import AGEING_BUCKETS, ERROR, ReviewRow
 from mapping.money import display_money
 from mapping.summary import ageing_bars, currency_summaries, totals_by_currency
+from ui.plain import as_markdown_text
 from ui.review_state import ReviewState
 
 _RIGHT = {"alignment": "right"}
@@ -77,7 +78,9 @@ def selection_line(state: ReviewState) -> str:
     if not selected:
         return "Nothing selected yet: tick rows in the grid."
     totals = totals_by_currency(selected)
-    money = " · ".join(f"{display_money(amount, code)} {code}" for code, amount in totals.items())
+    money = " · ".join(
+        f"{display_money(amount, code)} {as_markdown_text(code)}" for code, amount in totals.items()
+    )
     blocked = sum(not row.eligible for row in selected)
     note = f" ({blocked} with blocking problems)" if blocked else ""
     return f"**{len(selected)} selected**{note} · {money}"
@@ -96,15 +99,18 @@ def explain_invoice(state: ReviewState, numbers: Sequence[str]) -> None:
     row = state.row(number)
     amount = display_money(row.amount_to_recover, row.currency)
     st.markdown(
-        f"**Invoice {row.invoice_number}** · {row.customer_code} · {row.status} · "
-        f"{amount} {row.currency} outstanding · {row.days_overdue} days overdue"
+        f"**Invoice {as_markdown_text(row.invoice_number)}** · "
+        f"{as_markdown_text(row.customer_code)} · {as_markdown_text(row.status)} · "
+        f"{amount} {as_markdown_text(row.currency)} outstanding · {row.days_overdue} days overdue"
     )
-    for problem in row.problems:
-        (st.error if problem.severity == ERROR else st.warning)(problem.message)
+    for problem in row.problems:  # messages quote KashFlow's data (a VAT number, a country)
+        (st.error if problem.severity == ERROR else st.warning)(as_markdown_text(problem.message))
     if not row.problems:
         st.success("Nothing to fix: ready to send.")
     if row.type_reason:
-        st.caption(f"Debtor type {row.debtor.type}: {row.type_reason}.")
+        st.caption(
+            f"Debtor type {as_markdown_text(row.debtor.type)}: {as_markdown_text(row.type_reason)}."
+        )
     edited = sorted(state.overrides.get(number, {}))
     if edited:
         st.caption("Edited here: " + ", ".join(edited))
@@ -114,7 +120,8 @@ def explain_invoice(state: ReviewState, numbers: Sequence[str]) -> None:
             st.rerun()
         siblings = sum(r.customer_code == row.customer_code for r in state.rows)
         if siblings > 1 and spread.button(
-            f"Apply to all {siblings} invoices of {row.customer_code}", key="apply_customer"
+            f"Apply to all {siblings} invoices of {as_markdown_text(row.customer_code)}",
+            key="apply_customer",
         ):
             state.apply_to_customer(number)
             st.rerun()

@@ -10,6 +10,7 @@ import streamlit as st
 from mapping import ERROR, ReviewRow
 from mapping.case_payload import PayloadError, case_payload
 from mapping.money import display_money
+from ui.plain import as_markdown_text, link_target
 from workflow.decision import SubmitDecision
 from workflow.submit import PreviewOutcome, SubmissionOutcome
 
@@ -25,8 +26,10 @@ def blocked_list(rows: Sequence[ReviewRow]) -> None:
     )
     for row in rows:
         reasons = "; ".join(p.message for p in row.problems if p.severity == ERROR)
+        who = row.debtor.name or row.customer_code
         st.markdown(
-            f"- **{row.invoice_number}** ({row.debtor.name or row.customer_code}): {reasons}"
+            f"- **{as_markdown_text(row.invoice_number)}** ({as_markdown_text(who)}): "
+            f"{as_markdown_text(reasons)}"
         )
     st.page_link("pages/review.py", label="Back to Review to fix them", icon=":material/edit:")
 
@@ -40,7 +43,10 @@ def held_back_list(decisions: Sequence[SubmitDecision]) -> None:
         icon=":material/info:",
     )
     for decision in decisions:
-        st.markdown(f"- **{decision.invoice_number}**: {decision.message}")
+        st.markdown(
+            f"- **{as_markdown_text(decision.invoice_number)}**: "
+            f"{as_markdown_text(decision.message)}"
+        )
 
 
 def cases_table(
@@ -88,7 +94,9 @@ def signatures_needed(previews: Mapping[str, PreviewOutcome]) -> None:
     """Links to what must be signed first (the same agreement usually covers every case)."""
     links = {s.url: s.what for p in previews.values() for s in p.signatures if s.url}
     for url, what in links.items():
-        st.warning(f"{what}: [sign here]({url}), then check eligibility again.")
+        target = link_target(url)
+        where = f"[sign here]({target})" if target else f"sign at {as_markdown_text(url)}"
+        st.warning(f"{as_markdown_text(what)}: {where}, then check eligibility again.")
 
 
 def outcomes_table(outcomes: Sequence[SubmissionOutcome]) -> None:
@@ -96,7 +104,10 @@ def outcomes_table(outcomes: Sequence[SubmissionOutcome]) -> None:
     if sent:
         st.success(
             "Debitura cases: "
-            + ", ".join(f"{o.invoice_number} → {o.case_reference}" for o in sent),
+            + ", ".join(
+                f"{as_markdown_text(o.invoice_number)} → {as_markdown_text(o.case_reference)}"
+                for o in sent
+            ),
             icon=":material/check_circle:",
         )
     st.dataframe(

@@ -13,7 +13,9 @@ import streamlit as st
 
 from kashflow import KashFlowError
 from mapping import ReviewRow
+from store import StorageError
 from ui import context
+from ui.plain import as_markdown_text
 from ui.review_state import ReviewState
 from workflow.connect import ActiveConnection
 from workflow.debitura_target import DebituraTarget
@@ -65,18 +67,28 @@ def run_submit(
                 bar.progress(
                     len(outcomes) / total,
                     text=f"{len(outcomes)} of {len(recheck.kept)}: "
-                    f"{outcome.invoice_number} {outcome.label}",
+                    f"{as_markdown_text(outcome.invoice_number)} {outcome.label}",
                 )
 
-            report = submit_cases(
-                recheck.kept,
-                target=target,
-                ledger=context.workspace().ledger,
-                account=connection.account_key,
-                connection_id=connection.connection_id,
-                on_result=show,
-                retry_failed=retry_failed,
-            )
+            try:
+                report = submit_cases(
+                    recheck.kept,
+                    target=target,
+                    ledger=context.workspace().ledger,
+                    account=connection.account_key,
+                    connection_id=connection.connection_id,
+                    on_result=show,
+                    retry_failed=retry_failed,
+                    on_wait=lambda: st.write(
+                        "Another submit is running on this data folder: waiting for it to "
+                        "finish…"
+                    ),
+                )
+            except StorageError as error:
+                # What was sent is recorded; the rest is settled by the next run.
+                notes.append(f"The run stopped: {error}")
+                status.update(label="The run stopped", state="error")
+                return
             status.update(
                 label=f"Done: {report.summary()}",
                 state="complete" if report.all_sent else "error",

@@ -1,4 +1,8 @@
-"""Review rows as text: JSON (the ARCHITECTURE shape), CSV (flattened) and a plain table."""
+"""Review rows as text: JSON (the ARCHITECTURE shape), CSV (flattened) and a plain table.
+
+Every cell is KashFlow's data: the CSV neutralises cells a spreadsheet would run as formulas,
+and the JSON and the table carry no character that a terminal would act on.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import json
 from collections.abc import Sequence
 
 from mapping import ReviewRow
+from mapping.outside_text import BIDI_CONTROLS, csv_record, terminal_text
 
 TABLE_COLUMNS = (
     "invoice_number", "customer_code", "status", "due_date", "days_overdue", "currency",
@@ -15,8 +20,26 @@ TABLE_COLUMNS = (
 )  # fmt: skip
 
 
+# json escapes C0 controls itself; these it writes as they are, and a terminal would act on
+# them: DEL, the C1 controls (U+009B is CSI), line and paragraph separators, bidi overrides.
+_JSON_ESCAPES = str.maketrans(
+    {
+        character: f"\\u{ord(character):04x}"
+        for character in (
+            "\x7f",
+            *map(chr, range(0x80, 0xA0)),
+            "\u2028",
+            "\u2029",
+            *sorted(BIDI_CONTROLS),
+        )
+    }
+)
+
+
 def rows_json(rows: Sequence[ReviewRow]) -> str:
-    return json.dumps([row.to_dict() for row in rows], indent=2, ensure_ascii=False) + "\n"
+    """The rows as JSON; the same strings, with terminal controls written as ``\\uXXXX``."""
+    text = json.dumps([row.to_dict() for row in rows], indent=2, ensure_ascii=False)
+    return text.translate(_JSON_ESCAPES) + "\n"
 
 
 def rows_csv(rows: Sequence[ReviewRow]) -> str:
@@ -32,7 +55,7 @@ def rows_csv(rows: Sequence[ReviewRow]) -> str:
         if writer is None:
             writer = csv.DictWriter(out, fieldnames=list(record), lineterminator="\n")
             writer.writeheader()
-        writer.writerow(record)
+        writer.writerow(csv_record(record))
     return out.getvalue()
 
 
@@ -41,4 +64,6 @@ def rows_table(rows: Sequence[ReviewRow]) -> str:
 
     if not rows:
         return "(no open invoices)\n"
-    return rows_to_frame(rows)[list(TABLE_COLUMNS)].to_string(index=False) + "\n"
+    table = rows_to_frame(rows)[list(TABLE_COLUMNS)]
+    table = table.map(lambda cell: terminal_text(cell) if isinstance(cell, str) else cell)
+    return table.to_string(index=False) + "\n"

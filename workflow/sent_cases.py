@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from debitura import Case, DebituraError, NotFound, lifecycle_label
 from mapping.money import format_money
+from mapping.outside_text import csv_cell
 from mapping.rows import invoice_sort_key
 from store.ledger import CREATED, FAILED, SENDING, Submission, SubmissionLedger
 from workflow.debitura_target import DebituraTarget
@@ -154,13 +155,15 @@ def _connection(submission: Submission) -> str:
 
 
 def sent_cases_csv(cases: Sequence[SentCase]) -> str:
-    """The sent cases as CSV (``CSV_COLUMNS``), amounts with the currency's decimals."""
+    """The sent cases as CSV (``CSV_COLUMNS``), amounts with the currency's decimals; every
+    cell safe to open in a spreadsheet (``mapping.outside_text.csv_cell``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for case in cases:
         writer.writerow(
-            [
+            csv_cell(value)
+            for value in (
                 case.invoice_number,
                 case.debtor_name,
                 case.amount_text,
@@ -171,6 +174,6 @@ def sent_cases_csv(cases: Sequence[SentCase]) -> str:
                 case.connection,
                 case.state,
                 case.message,
-            ]
+            )
         )
     return out.getvalue()

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -48,14 +48,18 @@ def _free_port() -> int:
 
 
 class AppServer:
-    """``streamlit run app.py`` in a subprocess with its own data directory."""
+    """``streamlit run app.py`` in a subprocess with its own data directory; ``extra_env``
+    adds to its environment, e.g. ``KASHFLOW_BASE_URL`` for a sandbox the test started."""
 
-    def __init__(self, data_dir: Path, log_path: Path) -> None:
+    def __init__(
+        self, data_dir: Path, log_path: Path, extra_env: Mapping[str, str] | None = None
+    ) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "APP_DATA_DIR": str(data_dir)}
         for name in ("KASHFLOW_BASE_URL", "DEBITURA_API_KEY", "APP_SECRET_KEY"):
             env.pop(name, None)
+        env |= dict(extra_env or {})
         self._log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
         self._log_path = log_path
         self._process = subprocess.Popen(
@@ -103,12 +107,13 @@ class AppServer:
 
 @pytest.fixture
 def start_app(tmp_path: Path) -> Iterator:
-    """Start as many fresh servers as a test needs; all are stopped afterwards."""
+    """Start as many fresh servers as a test needs (``env``: variables to add to a server's
+    environment); all are stopped afterwards."""
     servers: list[AppServer] = []
 
-    def start() -> AppServer:
+    def start(env: Mapping[str, str] | None = None) -> AppServer:
         index = len(servers)
-        server = AppServer(tmp_path / f"data-{index}", tmp_path / f"server-{index}.log")
+        server = AppServer(tmp_path / f"data-{index}", tmp_path / f"server-{index}.log", env)
         servers.append(server)
         return server
 
