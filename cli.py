@@ -45,7 +45,7 @@ from workflow import decision
 from workflow.connect import ActiveConnection, connect, reconnect
 from workflow.debitura_target import DebituraTarget, resolve_debitura
 from workflow.decision import SubmitDecision, plan_submission
-from workflow.export import rows_csv, rows_json, rows_table
+from workflow.export import json_for_terminal, rows_csv, rows_json, rows_table
 from workflow.importing import import_summary
 from workflow.review import import_for_review
 from workflow.settings import Settings
@@ -133,10 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed pipe for exit
         return 0
     except CODED_ERRORS as error:
-        print(str(error), file=sys.stderr)
+        print(terminal_text(str(error)), file=sys.stderr)
         return exit_code_for(error)
     except (UsageError, SecretKeyError, StoredCredentialsUnreadable) as error:
-        print(str(error), file=sys.stderr)
+        print(terminal_text(str(error)), file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -290,7 +290,7 @@ def _dry_run(plan: list[SubmitDecision], target: DebituraTarget) -> None:
         if entry.look_up_first:
             detail += " (an earlier send was not confirmed: it is looked up before sending)"
         _print_line(number, verdict, detail)
-        print("  " + dumps(entry.payload), flush=True)
+        print("  " + json_for_terminal(dumps(entry.payload)), flush=True)
 
 
 def _print_outcome(outcome: SubmissionOutcome) -> None:

@@ -39,7 +39,13 @@ _JSON_ESCAPES = str.maketrans(
 def rows_json(rows: Sequence[ReviewRow]) -> str:
     """The rows as JSON; the same strings, with terminal controls written as ``\\uXXXX``."""
     text = json.dumps([row.to_dict() for row in rows], indent=2, ensure_ascii=False)
-    return text.translate(_JSON_ESCAPES) + "\n"
+    return json_for_terminal(text) + "\n"
+
+
+def json_for_terminal(text: str) -> str:
+    """JSON text with the characters a terminal would act on written as ``\\uXXXX`` escapes
+    (still the same JSON value)."""
+    return text.translate(_JSON_ESCAPES)
 
 
 def rows_csv(rows: Sequence[ReviewRow]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -201,16 +202,43 @@ def test_retry_after_is_honoured_and_capped():
 
 @responses.activate
 def test_backoff_grows_exponentially_within_the_cap():
-    add_login(responses.mock)
-    for _ in range(5):
-        responses.add(responses.GET, f"{BASE}/customers/C1", status=503)
-    waits: list[float] = []
+    """Full jitter: the n-th wait is drawn from [0, min(cap, initial * 2 ** (n - 1))].
+
+    One run can draw small waits by chance, so many runs are compared (with a fixed seed, so
+    the test is repeatable): the windows must widen 1 s → 2 s → 4 s and stop at the 4 s cap.
+    A backoff that never waits, or waits the same every time, fails.
+    """
+    runs = 40
     policy = RetryPolicy(attempts=6, initial_wait=1, max_wait=4)
-    responses.add(responses.GET, f"{BASE}/customers/C1", json={"Code": "C1"})
-    make_client(retry=policy, sleep=waits.append).get_customer("C1")
-    assert len(waits) == 5
-    assert all(0 <= wait <= 4 for wait in waits)
-    assert waits[0] <= 1 and waits[1] <= 2  # full jitter under 1 s, 2 s, then the 4 s cap
+    per_attempt: list[list[float]] = [[] for _ in range(5)]
+    saved = random.getstate()
+    random.seed(20261130)
+    try:
+        for _ in range(runs):
+            responses.mock.reset()
+            add_login(responses.mock)
+            for _ in range(5):
+                responses.add(responses.GET, f"{BASE}/customers/C1", status=503)
+            responses.add(responses.GET, f"{BASE}/customers/C1", json={"Code": "C1"})
+            waits: list[float] = []
+            make_client(retry=policy, sleep=waits.append).get_customer("C1")
+            assert len(waits) == 5
+            assert all(0 <= wait <= 4 for wait in waits)
+            assert waits[0] <= 1 and waits[1] <= 2  # full jitter under 1 s, 2 s, then the 4 s cap
+            for attempt, wait in enumerate(waits):
+                per_attempt[attempt].append(wait)
+    finally:
+        random.setstate(saved)
+
+    windows = [1, 2, 4, 4, 4]
+    for attempt, (waits, window) in enumerate(zip(per_attempt, windows, strict=True)):
+        assert max(waits) <= window, f"wait {attempt + 1} exceeds its {window} s window"
+    # Each window is wider than the one before until the cap: some waits use the extra room.
+    assert max(per_attempt[1]) > 1 and max(per_attempt[2]) > 2
+    assert max(max(waits) for waits in per_attempt[2:]) > 3  # the 4 s cap is reached
+    means = [sum(waits) / runs for waits in per_attempt]
+    assert means[0] < means[1] < means[2]  # on average each wait is longer than the last
+    assert 0.3 < means[0] < 0.7 and 0.7 < means[1] < 1.3 and 1.5 < means[2] < 2.5
 
 
 @pytest.mark.parametrize(
@@ -256,12 +284,25 @@ def test_a_non_json_404_points_at_the_base_url():
 
 
 @responses.activate
-def test_logout_sends_the_token_in_the_header_not_the_url():
+def test_logout_deletes_the_session_token_as_the_spec_names_it():
+    """``DELETE /sessiontoken/{token}`` (the spec's form), with the token in the header too."""
     add_login(responses.mock)
+    responses.add(responses.DELETE, f"{BASE}/sessiontoken/token-1", status=200)
+    client = make_client()
+    client.login()
+    client.logout()
+    [delete] = calls_to(responses.mock, "DELETE", "sessiontoken")
+    assert delete.request.url == f"{BASE}/sessiontoken/token-1"
+    assert delete.request.headers["Authorization"] == "KfToken token-1"
+
+
+@responses.activate
+def test_logout_falls_back_to_the_header_form_when_the_path_form_is_unknown():
+    add_login(responses.mock)
+    responses.add(responses.DELETE, f"{BASE}/sessiontoken/token-1", status=405)
     responses.add(responses.DELETE, f"{BASE}/sessiontoken", status=200)
     client = make_client()
     client.login()
     client.logout()
-    delete = calls_to(responses.mock, "DELETE", "sessiontoken")[0].request
-    assert delete.url == f"{BASE}/sessiontoken"
-    assert delete.headers["Authorization"] == "KfToken token-1"
+    urls = [call.request.url for call in calls_to(responses.mock, "DELETE", "sessiontoken")]
+    assert urls == [f"{BASE}/sessiontoken/token-1", f"{BASE}/sessiontoken"]

@@ -228,3 +228,24 @@ def test_the_json_escapes_terminal_controls_and_keeps_the_data_exact():
     text = rows_json(rows)
     assert not any(is_terminal_control(c) for c in text if c != "\n")
     assert json.loads(text)[0]["debtor"]["name"] == TERMINAL_NASTIES  # lossless
+
+
+def test_cli_errors_and_dry_run_bodies_reach_the_terminal_without_controls(monkeypatch, capsys):
+    import argparse
+
+    import cli
+    from kashflow import KashFlowError
+
+    def hostile_command(args):
+        raise KashFlowError("KashFlow said: \x1b]0;pwned\x07 \u009b2J done\r")
+
+    class Parser:
+        def parse_args(self, argv):
+            return argparse.Namespace(command=hostile_command, verbose=False)
+
+    monkeypatch.setattr(cli, "_parser", Parser)
+    assert cli.main([]) == 10
+    printed = capsys.readouterr().err
+    assert "\x1b" not in printed and "\u009b" not in printed and "\r" not in printed
+    assert "KashFlow said:" in printed
+    assert cli.json_for_terminal('{"name": "a\u009bb\u202e"}') == '{"name": "a\\u009bb\\u202e"}'
