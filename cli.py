@@ -1,6 +1,6 @@
 """Headless face of the app: the same workflow the pages use.
 
-    python cli.py connect [--connection NAME] [--save]
+    python cli.py connect [--connection NAME] [--save] [--reference-prefix TEXT]
     python cli.py invoices [--connection NAME] [--as-of YYYY-MM-DD] [--format json|csv|table]
     python cli.py submit (--invoice N [N ...] | --all-eligible) [--dry-run] [--retry-failed]
                          [--as-of YYYY-MM-DD] [--connection NAME]
@@ -42,7 +42,7 @@ from mapping.problems import ALREADY_SUBMITTED
 from store import SecretKeyError, StorageError, StoredCredentialsUnreadable
 from store import errors as store_errors
 from workflow import decision
-from workflow.connect import ActiveConnection, connect, reconnect
+from workflow.connect import ActiveConnection, connect, reconnect, set_reference_prefix
 from workflow.debitura_target import DebituraTarget, resolve_debitura
 from workflow.decision import SubmitDecision, plan_submission
 from workflow.export import json_for_terminal, rows_csv, rows_json, rows_table
@@ -141,9 +141,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def command_connect(args: argparse.Namespace) -> int:
-    connection = open_connection(args, Workspace.open(Settings.load()), save=args.save)
-    print(terminal_text(connection.display_name))
-    connection.client.logout()
+    workspace = Workspace.open(Settings.load())
+    connection = open_connection(args, workspace, save=args.save)
+    try:
+        if args.reference_prefix is not None:
+            try:
+                connection = set_reference_prefix(
+                    connection, args.reference_prefix, workspace=workspace
+                )
+            except ValueError as error:
+                raise UsageError(str(error)) from None
+        print(terminal_text(connection.display_name))
+        if connection.reference_prefix:
+            print(f"Creditor references: {connection.reference_prefix}<invoice number>")
+    finally:
+        connection.client.logout()
     return 0
 
 
@@ -394,6 +406,13 @@ def _parser() -> argparse.ArgumentParser:
     connect_parser.add_argument("--connection", metavar="NAME", help="a saved connection's name")
     connect_parser.add_argument(
         "--save", action="store_true", help="remember the KASHFLOW_* login (encrypted)"
+    )
+    connect_parser.add_argument(
+        "--reference-prefix",
+        metavar="TEXT",
+        help="put TEXT before each invoice number in Debitura's creditor reference (e.g. HF-), "
+        "so several KashFlow companies can share one Debitura account; '' for none. Kept with "
+        "the saved connection (use with --save or --connection)",
     )
     connect_parser.set_defaults(command=command_connect)
 

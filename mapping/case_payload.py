@@ -71,7 +71,7 @@ def case_payload(row: ReviewRow, *, test_mode: bool = False, tag: str = "") -> d
         payload["date"] = _date_time(row.issued_date)
     if row.due_date is not None:
         payload["dueDate"] = _date_time(row.due_date)
-    payload["creditorReference"] = row.invoice_number
+    payload["creditorReference"] = row.creditor_reference
     payload["claimDescription"] = claim_description(row)
     payload["debtor"] = debtor_payload(row)
     if test_mode:
@@ -181,7 +181,7 @@ def bulk_csv_row(row: ReviewRow) -> dict[str, str]:
     debtor = row.debtor
     country = debtor.country.strip().upper()
     return {
-        "InvoiceNumber": row.invoice_number,
+        "InvoiceNumber": row.creditor_reference,
         "DebtorName": debtor.name.strip(),
         "Address": debtor.address.strip(),
         "PostalCode": debtor.postcode.strip(),

@@ -54,6 +54,9 @@ class Policy:
 
     as_of: date
     home_currency: str = "GBP"
+    # Put before each invoice number to make the creditor reference (e.g. "HF-"), so several
+    # KashFlow companies can share one Debitura account; "" sends the bare number.
+    reference_prefix: str = ""
     usd_rates: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_USD_RATES)
     minimum_usd: Decimal = Decimal(100)
     documents_description_usd: Decimal = Decimal(2000)

@@ -67,6 +67,7 @@ class ReviewRow:
     # Findings about the invoice among the others of the import (its number used twice, its
     # customer in credit): kept through edits and re-checks, which see one row only.
     import_problems: tuple[Problem, ...] = ()
+    reference_prefix: str = ""  # the connection's (Policy.reference_prefix)
     overrides: tuple[tuple[str, str], ...] = ()
     mapped_debtor: DebtorDraft | None = field(default=None, repr=False)
 
@@ -74,6 +75,11 @@ class ReviewRow:
     def eligible(self) -> bool:
         """No problem of severity ``error``."""
         return not any(problem.severity == ERROR for problem in self.problems)
+
+    @property
+    def creditor_reference(self) -> str:
+        """What Debitura knows the case by: the connection's prefix and the invoice number."""
+        return self.reference_prefix + self.invoice_number
 
     @property
     def base_debtor(self) -> DebtorDraft:
@@ -193,6 +199,7 @@ def build_row(
         customer_unavailable=unavailable,
         already_submitted=already_submitted,
         import_problems=import_problems,
+        reference_prefix=policy.reference_prefix,
         mapped_debtor=debtor,
     )
 

@@ -6,6 +6,7 @@ shared by all its invoices; a row's problems are the two lists put together.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from functools import lru_cache
@@ -118,11 +119,13 @@ def invoice_problems(
             errors.append(_not_yet_due(due_date))
         if issued_date is not None and due_date < issued_date:
             errors.append(_due_before_issued(due_date, issued_date))
-    if len(invoice_number) > MAX_REFERENCE_LENGTH:
+    reference = policy.reference_prefix + invoice_number
+    if len(reference) > MAX_REFERENCE_LENGTH:
+        what = "Invoice number" if reference == invoice_number else "Creditor reference"
         errors.append(
             problem(
                 p.REFERENCE_TOO_LONG,
-                f"Invoice number has {len(invoice_number)} characters; "
+                f"{what} has {len(reference)} characters; "
                 f"Debitura takes at most {MAX_REFERENCE_LENGTH}.",
             )
         )
@@ -254,3 +257,29 @@ def debtor_problems(
     if country_defaulted:
         warnings.append(p.DEFAULT_COUNTRY_PROBLEM)
     return tuple(errors), tuple(warnings)
+
+
+MAX_REFERENCE_PREFIX_LENGTH = 20
+_REFERENCE_PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
+
+
+def checked_reference_prefix(text: str) -> str:
+    """A creditor-reference prefix as typed, trimmed; raises ``ValueError`` saying what is
+    wrong. Empty means none (the bare invoice number).
+
+    >>> checked_reference_prefix(" HF- ")
+    'HF-'
+    >>> checked_reference_prefix("HF 1")
+    Traceback (most recent call last):
+    ValueError: A prefix may hold letters, digits and . _ / - only, starting with a letter or digit.
+    """
+    prefix = text.strip()
+    if not prefix:
+        return ""
+    if len(prefix) > MAX_REFERENCE_PREFIX_LENGTH:
+        raise ValueError(f"A prefix may be at most {MAX_REFERENCE_PREFIX_LENGTH} characters.")
+    if not prefix.isascii() or not _REFERENCE_PREFIX.fullmatch(prefix):
+        raise ValueError(
+            "A prefix may hold letters, digits and . _ / - only, starting with a letter or digit."
+        )
+    return prefix

@@ -4,7 +4,7 @@ import streamlit as st
 
 from store import SecretKeyError
 from ui import context
-from ui.connect_panel import connect_panel
+from ui.connect_panel import connect_panel, reference_prefix_form
 from ui.page import start_public_page
 from ui.plain import as_markdown_text
 from ui.session import set_active_connection
@@ -22,6 +22,10 @@ if current is not None:
     st.success(
         f"Connected to {as_markdown_text(current.display_name)}", icon=":material/check_circle:"
     )
+    if current.reference_prefix:
+        example = as_markdown_text(current.reference_prefix + "1121")
+        st.caption(f"Cases go to Debitura under the prefix and the invoice number: {example}.")
+    reference_prefix_form(current, workspace)
     if st.button("Disconnect", icon=":material/link_off:"):
         set_active_connection(None)
         st.rerun()

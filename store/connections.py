@@ -34,6 +34,7 @@ class SavedConnection:
     company_name: str
     created_at: str
     last_used_at: str
+    reference_prefix: str = ""  # before each invoice number in the creditor reference
 
     @property
     def label(self) -> str:
@@ -63,7 +64,7 @@ class ConnectionStore:
         (``DataDirNotWritable``).
         """
         now = _now()
-        existing = self._find(credentials.username, base_url, is_demo)
+        existing = self.find(credentials.username, base_url, is_demo)
         if self._read_only and existing is not None:
             return existing
         record = {
@@ -118,10 +119,16 @@ class ConnectionStore:
             changes["company_name"] = company_name
         self._table.update(connection_id, changes)
 
+    def set_reference_prefix(self, connection_id: int, prefix: str) -> SavedConnection:
+        """Store the creditor-reference prefix (already checked by the caller)."""
+        self._table.update(connection_id, {"reference_prefix": prefix})
+        return self.get(connection_id)
+
     def remove(self, connection_id: int) -> None:
         self._table.delete_where("id = ?", [connection_id])
 
-    def _find(self, username: str, base_url: str | None, is_demo: bool) -> SavedConnection | None:
+    def find(self, username: str, base_url: str | None, is_demo: bool) -> SavedConnection | None:
+        """The saved connection for this login and KashFlow address, if there is one."""
         for row in self._table.rows_where("username = ? and is_demo = ?", [username, int(is_demo)]):
             if row["base_url"] == base_url:
                 return _saved(row)
@@ -151,6 +158,7 @@ def _saved(row: dict) -> SavedConnection:
         company_name=row["company_name"] or "",
         created_at=row["created_at"] or "",
         last_used_at=row["last_used_at"] or "",
+        reference_prefix=row.get("reference_prefix") or "",
     )
 
 

@@ -93,12 +93,16 @@ def _ensure_schema(database: Database) -> None:
             "memorable_word_encrypted": str,
             "created_at": str,
             "last_used_at": str,
+            "reference_prefix": str,
         },
         pk="id",
         not_null={"name", "username", "password_encrypted", "memorable_word_encrypted"},
         defaults={"is_demo": 0},
         if_not_exists=True,
     )
+    if "reference_prefix" not in database["connections"].columns_dict:
+        # Saved by an earlier version: its cases went out under the bare invoice numbers.
+        database["connections"].add_column("reference_prefix", str, not_null_default="")
     database["connections"].create_index(["name"], unique=True, if_not_exists=True)
     database["audit_log"].create(
         {"id": int, "at": str, "event": str, "connection_id": int, "detail": str},

@@ -13,8 +13,15 @@ import streamlit as st
 from kashflow import Credentials, KashFlowError
 from store import StorageError, StoredCredentialsUnreadable
 from ui.plain import as_markdown_text
+from ui.review_state import forget_review
 from ui.session import set_active_connection
-from workflow.connect import ActiveConnection, connect, connect_demo, reconnect
+from workflow.connect import (
+    ActiveConnection,
+    connect,
+    connect_demo,
+    reconnect,
+    set_reference_prefix,
+)
 from workflow.demo import DEMO_CREDENTIALS
 from workflow.workspace import Workspace
 
@@ -77,4 +84,32 @@ def _run(action: Callable[[], ActiveConnection]) -> None:
         st.error(as_markdown_text(error), icon=":material/error:")
         return
     set_active_connection(connection)
+    st.rerun()
+
+
+def reference_prefix_form(connection: ActiveConnection, workspace: Workspace) -> None:
+    """The connection's creditor-reference prefix, for several companies on one Debitura
+    account."""
+    if connection.saved is None:
+        return
+    with st.form("reference_prefix"):
+        prefix = st.text_input(
+            "Creditor-reference prefix",
+            value=connection.reference_prefix,
+            max_chars=20,
+            placeholder="none: the bare invoice number",
+            help="Debitura knows each case by its creditor reference. When several KashFlow "
+            "companies send to one Debitura account, give each a prefix (for example HF-) so "
+            "that invoice 1121 of one is never taken for invoice 1121 of another.",
+        )
+        saved = st.form_submit_button("Save prefix")
+    if not saved:
+        return
+    try:
+        updated = set_reference_prefix(connection, prefix, workspace=workspace)
+    except (ValueError, StorageError) as error:
+        st.error(as_markdown_text(error), icon=":material/error:")
+        return
+    set_active_connection(updated)
+    forget_review()  # the rows were checked against the old reference
     st.rerun()

@@ -143,5 +143,11 @@ def review_state(account: str) -> ReviewState:
     return state
 
 
+def forget_review() -> None:
+    """Drop the imported rows (the next visit to Review imports afresh), e.g. when what they
+    were checked against changed."""
+    st.session_state.pop(_STATE_KEY, None)
+
+
 def current_review_state() -> ReviewState | None:
     return st.session_state.get(_STATE_KEY)

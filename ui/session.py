@@ -15,7 +15,7 @@ def active_connection() -> ActiveConnection | None:
 
 def set_active_connection(connection: ActiveConnection | None) -> None:
     previous = st.session_state.get(_CONNECTION)
-    if previous is not None and previous is not connection:
+    if previous is not None and (connection is None or previous.client is not connection.client):
         previous.client.logout()
     if connection is None:
         st.session_state.pop(_CONNECTION, None)

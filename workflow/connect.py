@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from kashflow import Company, Credentials, KashFlowClient, KashFlowError
 from mapping import Policy, london_today
+from mapping.validation import checked_reference_prefix
 from store import SavedConnection
 from workflow.workspace import Workspace
 
@@ -43,6 +44,11 @@ class ActiveConnection:
         """The saved connection's id, or None for one used without saving (the CLI's)."""
         return self.saved.id if self.saved else None
 
+    @property
+    def reference_prefix(self) -> str:
+        """Put before each invoice number in the creditor reference ("" for none)."""
+        return self.saved.reference_prefix if self.saved else ""
+
 
 def policy_for(connection: ActiveConnection, as_of: date | None = None) -> Policy:
     """What this company's invoices are checked against: due dates as of ``as_of`` (default:
@@ -50,6 +56,7 @@ def policy_for(connection: ActiveConnection, as_of: date | None = None) -> Polic
     return Policy(
         as_of=as_of or london_today(),
         home_currency=connection.company.home_currency or DEFAULT_HOME_CURRENCY,
+        reference_prefix=connection.reference_prefix,
     )
 
 
@@ -71,20 +78,36 @@ def connect(
             "connect_failed", detail=f"{credentials.username}: {type(error).__name__}"
         )
         raise
-    saved = None
+    base_url_saved = None if is_demo else client.base_url
     if save:
         saved = workspace.connections.save(
-            credentials,
-            company_name=company.name,
-            base_url=None if is_demo else client.base_url,
-            is_demo=is_demo,
+            credentials, company_name=company.name, base_url=base_url_saved, is_demo=is_demo
         )
+    else:
+        # Not saved again, but its settings (the reference prefix) hold all the same: the same
+        # company must send its cases under the same references from the CLI and the pages.
+        saved = workspace.connections.find(credentials.username, base_url_saved, is_demo)
     workspace.audit.record(
         "connected",
         connection_id=saved.id if saved else None,
         detail=f"{credentials.username} to {company.name or 'KashFlow'}",
     )
     return ActiveConnection(client, company, saved, is_demo)
+
+
+def set_reference_prefix(
+    connection: ActiveConnection, prefix: str, *, workspace: Workspace
+) -> ActiveConnection:
+    """Check and save this connection's creditor-reference prefix; raises ``ValueError`` with
+    a message when the prefix will not do, or when the connection is not saved."""
+    if connection.saved is None:
+        raise ValueError("Save the connection first: the prefix is kept with it.")
+    checked = checked_reference_prefix(prefix)
+    saved = workspace.connections.set_reference_prefix(connection.saved.id, checked)
+    workspace.audit.record(
+        "reference_prefix_set", connection_id=saved.id, detail=checked or "(none)"
+    )
+    return replace(connection, saved=saved)
 
 
 def connect_demo(*, workspace: Workspace) -> ActiveConnection:

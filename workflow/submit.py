@@ -429,8 +429,10 @@ class _Sender:
             retry_failed=self.retry_failed,
         )
         if plan.look_up_first:
-            # An earlier request may have created the case: look before anything else.
-            find = partial(self.client.find_case_by_creditor_reference, number)
+            # An earlier request may have created the case: look before anything else, under
+            # the reference it was sent with.
+            sent_as = plan.existing.creditor_reference or number
+            find = partial(self.client.find_case_by_creditor_reference, sent_as)
             try:
                 found = yield find
             except DebituraUnavailable as error:
@@ -459,7 +461,7 @@ class _Sender:
             account=self.account,
             target=self.target.key,
             invoice_number=number,
-            creditor_reference=number,
+            creditor_reference=row.creditor_reference,
             payload_fingerprint=plan.fingerprint,
             connection_id=self.connection_id,
             test_mode=self.target.test_mode,
@@ -471,7 +473,7 @@ class _Sender:
             case = yield create
         except (DuplicateReference, IdempotencyConflict) as refusal:
             # The reference (or the key) was used already: the case may well be there.
-            find = partial(self.client.find_case_by_creditor_reference, number)
+            find = partial(self.client.find_case_by_creditor_reference, row.creditor_reference)
             try:
                 found = yield find
             except DebituraError as error:
@@ -526,7 +528,9 @@ class _Sender:
         except PayloadError:
             differences = ["this invoice has no amount or currency to compare"]
         else:
-            differences = case_differences(case, body)
+            # Compared under the reference it was sent with (the prefix may have changed since).
+            sent_as = submission.creditor_reference or body["creditorReference"]
+            differences = case_differences(case, {**body, "creditorReference": sent_as})
         if differences:
             other = case.reference or case.id
             message = (

@@ -14,6 +14,7 @@ from mapping.debtor import Debtor
 from mapping.problems import ERROR, WARNING, Problem
 from mapping.rows import ReviewRow
 from store import SubmissionLedger, open_database
+from workflow.debitura_target import DebituraTarget
 from workflow.decision import (
     ALREADY_SENT,
     BLOCKED,
@@ -22,7 +23,6 @@ from workflow.decision import (
     decide,
     plan_submission,
 )
-from workflow.debitura_target import DebituraTarget
 
 ACCOUNT = "https://kf.example/v2|Harrow & Finch Joinery Ltd"
 TARGET_KEY = "https://debitura.example"
@@ -150,3 +150,25 @@ def test_a_refusal_of_the_key_connection_or_account_is_not_remembered(ledger, ki
     submission = begin(ledger, row, fingerprint)
     ledger.mark_failed(submission, error_kind=kind, error_message="Refused.")
     assert decide_for(ledger, row).action == SEND  # a plain rerun sends once it is fixed
+
+
+def test_the_prefix_makes_the_creditor_reference_and_is_counted_in_its_length(ledger):
+    from mapping import Policy
+    from mapping.validation import MAX_REFERENCE_LENGTH, invoice_problems
+
+    row = replace(review_row("1042"), reference_prefix="HF-")
+    assert decide_for(ledger, row).payload["creditorReference"] == "HF-1042"
+    errors, _ = invoice_problems(
+        invoice_number="9" * (MAX_REFERENCE_LENGTH - 2),
+        issued_date=date(2026, 9, 1),
+        due_date=date(2026, 10, 1),
+        currency="GBP",
+        currency_valid=True,
+        amount_to_recover=Decimal("500"),
+        exchange_rate=None,
+        debtor_type="Company",
+        already_submitted=False,
+        policy=Policy(as_of=date(2026, 11, 21), reference_prefix="HF-"),
+    )
+    assert [e.code for e in errors] == ["reference_too_long"]
+    assert errors[0].message.startswith("Creditor reference has 51 characters")
