@@ -17,30 +17,20 @@ from decimal import Decimal
 from typing import Any
 
 from sandbox.http import HTTPError
+from sandbox.reference_files import fill, read_csv, read_json
 
 # Lifecycle enum values and the labels the API also accepts in ``statuses``.
 PENDING_CONTRACT_SIGNING = "PendingContractSigning"
-PENDING_VERIFICATION_INTERNAL = "PendingVerificationInternal"
 PENDING_VERIFICATION = "PendingVerification"
 ACTIVE = "Active"
 CLOSED = "Closed"
-LIFECYCLE_LABELS: dict[str, str] = {
-    PENDING_CONTRACT_SIGNING: "Pending contract signing",
-    PENDING_VERIFICATION_INTERNAL: "Pending verification internal",
-    PENDING_VERIFICATION: "Pending Verification",
-    "NeedsAdditionalDetails": "More Info Required",
-    "Leads": "Collecting Quotes",
-    "LeadsQuoteGiven": "Pending Quote Selection",
-    ACTIVE: "Active",
-    "Paused": "Paused",
-    CLOSED: "Closed",
-    "Merged": "Merged",
-}
+LIFECYCLE_LABELS = {row["name"]: row["label"] for row in read_csv("debitura/lifecycles.csv")}
 CLOSE_PAID = "Paid"
 CLOSE_NO_PAYMENT = "Pre-Legal Exhausted – No Payment"
 ADVANCE_TARGETS = ("Active", "Closed:Paid", "Closed:NoPayment")
 
 _REFERENCE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_CASE_TEMPLATE = read_json("debitura/case.json")
 Buckets = tuple[Decimal | None, Decimal | None, Decimal | None]  # over 6, 12, 24 months
 
 
@@ -70,20 +60,18 @@ class Claim:
 class Case:
     """A stored case: the claim plus what Debitura adds, and where the case is now."""
 
-    id: str
-    reference: str
     owner: str  # the API key that created it
-    sequence: int
     claim: Claim
     lifecycle: str
     created: datetime
-    partner_id: str
     partner_name: str
     success_fee: Decimal
     blended_uplift: Decimal | None
+    id: str = ""  # these three are given by ``CaseBook.add``
+    reference: str = ""
+    sequence: int = 0  # creation order
     solution_url: str | None = None
     signing_url: str | None = None
-    idempotency_key: str = ""
     paid: Decimal = Decimal(0)
     close_code: str | None = None
     updated: datetime | None = None
@@ -94,74 +82,24 @@ class Case:
     @property
     def state(self) -> str:
         """The advance endpoint's name for where the case is."""
-        if self.lifecycle == CLOSED:
-            if self.close_code == CLOSE_PAID:
-                return "Closed:Paid"
-            if self.close_code == CLOSE_NO_PAYMENT:
-                return "Closed:NoPayment"
-            return CLOSED
-        return self.lifecycle
+        if self.lifecycle != CLOSED:
+            return self.lifecycle
+        return {CLOSE_PAID: "Closed:Paid", CLOSE_NO_PAYMENT: "Closed:NoPayment"}.get(
+            self.close_code or "", CLOSED
+        )
 
     def to_api(self) -> dict[str, Any]:
-        """The case as ``InvoiceDto``."""
-        claim = self.claim
-        remainder = max(claim.amount - self.paid, Decimal(0)).quantize(claim.amount)
-        zero = Decimal("0.00")
-        return {
-            "id": self.id,
-            "dateCreated": _timestamp(self.created),
-            "dateUpdated": _timestamp(self.updated),
-            "reference": self.reference,
-            "creditorReference": claim.creditor_reference,
-            "creditorComments": claim.comments,
-            "claimDescription": claim.claim_description,
-            "grossAmount": claim.amount,
-            "remainder": remainder,
-            "interestFees": zero,
-            "reminderFees": zero,
-            "collectionFees": zero,
-            "totalAddedFees": zero,
-            "currency": claim.currency,
-            "isTestCase": claim.is_test,
-            "lifecycle": self.lifecycle,
-            "dueDate": _day_timestamp(claim.due_date),
-            "date": _day_timestamp(claim.date),
-            "dateFinished": _timestamp(self.finished),
-            "dateCollectionStarted": _timestamp(self.collection_started),
-            "closeCode": self.close_code,
-            "claimType": "Unpaid Invoice",
-            "creditorDivisionId": claim.creditor_division_id,
-            "debtor": dict(claim.debtor),
-            "collectionPartner": {
-                "name": self.partner_name,
-                "officeEmail": None,
-                "officePhone": None,
-                "publicSite": None,
-                "surveyCadenceMode": 0,
-            },
-            "creditor": None,
-            "bankAccount": None,
-            "blendedAgeUpliftPoints": self.blended_uplift,
-            "preLegalSuccessFee": self.success_fee,
-            "solutionUrl": self.solution_url,
-            "signingHandoff": (
-                {"combinedSigningUrl": self.signing_url} if self.signing_url else None
-            ),
-            "exclusivePeriodEndDate": _day_timestamp(self.exclusive_period_end),
-            "disputeStatus": "No, the claim is not disputed",
-            "validation": {"needsInfo": False},
-            "assignedUser": (
-                {"email": claim.assigned_user_email, "name": None}
-                if claim.assigned_user_email
-                else None
-            ),
-            "allocationOutstanding": {
-                "principal": remainder,
-                "interest": zero,
-                "reminderFees": zero,
-                "collectionFees": zero,
-            },
-        }
+        """The case as ``InvoiceDto``: ``reference/debitura/case.json`` filled from the case and
+        its claim, named as they name them (datetimes as UTC timestamps, dates at midnight)."""
+        claim, email = self.claim, self.claim.assigned_user_email
+        values = {name: getattr(item, name) for item in (claim, self) for name in item.__slots__}
+        values.update(
+            debtor=dict(claim.debtor),
+            remainder=max(claim.amount - self.paid, Decimal(0)).quantize(claim.amount),
+            signing_handoff={"combinedSigningUrl": self.signing_url} if self.signing_url else None,
+            assigned_user={"email": email, "name": None} if email else None,
+        )
+        return fill(_CASE_TEMPLATE, values, _api_time)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,22 +124,16 @@ class CaseBook:
         self.answers: dict[tuple[str, str], StoredAnswer] = {}  # (owner, key) -> answer
         self._sequence = 0  # creation order; survives ``clear`` like the ids' generator
 
-    def next_sequence(self) -> int:
-        self._sequence += 1
-        return self._sequence
-
-    def new_id(self) -> str:
-        if isinstance(self._rng, random.SystemRandom):
-            return str(uuid.uuid4())
-        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
-
-    def new_reference(self) -> str:
-        while True:
-            reference = "".join(self._rng.choice(_REFERENCE_ALPHABET) for _ in range(8))
-            if reference not in self._by_reference:
-                return reference
-
     def add(self, case: Case) -> None:
+        """Store a new case, giving it its id, its 8-character reference and its sequence."""
+        rng, self._sequence = self._rng, self._sequence + 1
+        if isinstance(rng, random.SystemRandom):
+            case.id = str(uuid.uuid4())
+        else:
+            case.id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        while not case.reference or case.reference in self._by_reference:
+            case.reference = "".join(rng.choice(_REFERENCE_ALPHABET) for _ in range(8))
+        case.sequence = self._sequence
         self.cases[case.id] = case
         self._by_reference[case.reference] = case.id
         if case.claim.creditor_reference:
@@ -240,9 +172,6 @@ class CaseBook:
         self._by_reference.clear()
         self._by_creditor_reference.clear()
         self.answers.clear()
-
-
-# --- listing ----------------------------------------------------------------------------------
 
 
 def _squash(text: str) -> str:
@@ -293,19 +222,13 @@ def sorted_cases(cases: list[Case], sort: str) -> list[Case]:
     return ordered
 
 
-# --- the test endpoints' lifecycle ------------------------------------------------------------
-
-
 def advance(case: Case, target: str, amount: Decimal | None, now: datetime) -> bool:
     """Move a case to ``target`` (one of ``ADVANCE_TARGETS``); False when it is already there."""
     if case.lifecycle == CLOSED:
         if target == "Active" or case.state == target:
             return False
-        raise HTTPError(
-            400,
-            "AlreadyClosed",
-            f"The case is already closed as {case.close_code}; it cannot become {target}.",
-        )
+        message = f"The case is already closed as {case.close_code}; it cannot become {target}."
+        raise HTTPError(400, "AlreadyClosed", message)
     if target == "Active" and case.lifecycle == ACTIVE:
         return False
     if case.lifecycle != ACTIVE:
@@ -325,11 +248,8 @@ def advance(case: Case, target: str, amount: Decimal | None, now: datetime) -> b
     return True
 
 
-def _timestamp(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _day_timestamp(day: date | None) -> str | None:
-    return f"{day.isoformat()}T00:00:00" if day is not None else None
+def _api_time(value: Any) -> Any:
+    """A datetime as the API writes it (UTC, milliseconds, ``Z``), a date at midnight."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return f"{value.isoformat()}T00:00:00" if isinstance(value, date) else value

@@ -43,21 +43,13 @@ USD_RATES: dict[str, Decimal] = {
     row["currency"]: Decimal(row["units_per_usd"]) for row in read_csv("debitura/usd_rates.csv")
 }
 
-# Pricing zone "Europe" (success fee 6-20 %); everywhere else 7.5-30 % (Debitura's published
-# ranges). Tiers by the claim's USD value: (below this many USD, fee %).
+# Countries priced in the "Europe" zone; success fee tiers per zone ("Europe", "World"): (below
+# this many USD or None, fee %), in ascending order.
 EUROPE = frozenset(read_lines("debitura/europe_pricing_zone.txt"))
-EUROPE_FEE_TIERS: tuple[tuple[Decimal | None, Decimal], ...] = (
-    (Decimal(1000), Decimal(20)),
-    (Decimal(8000), Decimal(12)),
-    (Decimal(50000), Decimal(8)),
-    (None, Decimal(6)),
-)
-WORLD_FEE_TIERS: tuple[tuple[Decimal | None, Decimal], ...] = (
-    (Decimal(1000), Decimal(30)),
-    (Decimal(8000), Decimal(20)),
-    (Decimal(50000), Decimal("12.5")),
-    (None, Decimal("7.5")),
-)
+FEE_TIERS: dict[str, list[tuple[Decimal | None, Decimal]]] = {"Europe": [], "World": []}
+for _tier in read_csv("debitura/fee_tiers.csv"):
+    _limit = Decimal(_tier["below_usd"]) if _tier["below_usd"] else None
+    FEE_TIERS[_tier["zone"]].append((_limit, Decimal(_tier["fee_percent"])))
 AGE_SURCHARGE_12_MONTHS = Decimal(8)  # percentage points for 12-24 months overdue
 AGE_SURCHARGE_24_MONTHS = Decimal(15)  # ... and for more than 24 months
 

@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
-from sandbox.debitura_cases import Buckets, Claim
+from sandbox.debitura_cases import Claim
 from sandbox.debitura_config import DebituraFaults, DebituraSandboxConfig
 from sandbox.debitura_data import (
     AGE_SURCHARGE_12_MONTHS,
     AGE_SURCHARGE_24_MONTHS,
     COUNTRY_NAMES,
     EUROPE,
-    EUROPE_FEE_TIERS,
+    FEE_TIERS,
     PARTNERS,
     US_STATES,
-    WORLD_FEE_TIERS,
 )
 from sandbox.debitura_validation import PreviewRequest
+from sandbox.reference_files import fill, read_json
 
 NO_PARTNER_MESSAGE = "We don't have an exclusive pre-legal partner in the provided jurisdiction."
 _CENT = Decimal("0.01")
@@ -33,36 +32,12 @@ _COUNTRY_NUMBERS = {code: number for number, code in enumerate(sorted(COUNTRY_NA
 _STATE_NUMBERS = {code: number for number, code in enumerate(sorted(US_STATES), start=1)}
 
 
-class Document(NamedTuple):
-    """Something the creditor must sign or complete before a partner takes its cases."""
-
-    knob: str  # the DebituraFaults knob that says it is missing
-    error_type: str
-    refusal: str  # the 422 message of POST /cases
-    action: str  # the required action of POST /cases/preview
-
-
-# By the name in ``/sign/{document}``, the page behind every solutionUrl.
-SIGNING_DOCUMENTS = {
-    "debt-collection-agreement": Document(
-        "missing_contract",
-        "MissingDebtCollectionContract",
-        "The Standard Debt Collection Agreement has not been signed.",
-        "Sign the Standard Debt Collection Agreement (SDCA).",
-    ),
-    "power-of-attorney": Document(
-        "missing_power_of_attorney",
-        "MissingPowerOfAttorney",
-        "A power of attorney for the collection partner in this jurisdiction has not been signed.",
-        "Sign a power of attorney for the collection partner.",
-    ),
-    "kyc": Document(
-        "missing_kyc",
-        "MissingKycVerification",
-        "The collection partner requires KYC verification of the creditor's directors.",
-        "Complete KYC verification of your company's directors.",
-    ),
-}
+# What the creditor must sign or complete before a partner takes its cases, by the name in
+# ``/sign/{document}`` (the page behind every solutionUrl): its DebituraFaults knob, error type,
+# 422 message of POST /cases and required action of POST /cases/preview.
+SIGNING_DOCUMENTS: dict[str, dict[str, str]] = read_json("debitura/signing_documents.json")
+# The preview's ``result`` (eligible or not) and a required action, with placeholders.
+_PREVIEW: dict[str, Any] = read_json("debitura/preview.json")
 
 
 def business_error(kind: str, message: str, solution_url: str | None = None) -> dict[str, Any]:
@@ -80,22 +55,14 @@ def combined_signing_url(root_url: str) -> str:
 def knobs_signed_by(document: str) -> dict[str, bool] | None:
     """The knobs that opening ``/sign/{document}`` turns off (``all``: every document)."""
     if document == "all":
-        return {entry.knob: False for entry in SIGNING_DOCUMENTS.values()}
+        return {entry["knob"]: False for entry in SIGNING_DOCUMENTS.values()}
     if document in SIGNING_DOCUMENTS:
-        return {SIGNING_DOCUMENTS[document].knob: False}
+        return {SIGNING_DOCUMENTS[document]["knob"]: False}
     return None
 
 
-# --- POST /cases ------------------------------------------------------------------------------
-
-
 def refusals(
-    claim: Claim,
-    *,
-    duplicate: bool,
-    config: DebituraSandboxConfig,
-    faults: DebituraFaults,
-    root_url: str,
+    claim: Claim, duplicate: bool, config: DebituraSandboxConfig, faults: DebituraFaults, root: str
 ) -> tuple[list[dict[str, Any]], str | None]:
     """The 422 errors for a valid claim (empty: accept it), and the signing URL of a case
     accepted with pending contracts. ``duplicate``: the creditor reference is already used."""
@@ -109,13 +76,13 @@ def refusals(
     if ineligible is not None:
         return [business_error(*ineligible)], None
     missing = [
-        (entry, business_error(entry.error_type, entry.refusal, solution_url(root_url, document)))
+        (entry, business_error(entry["type"], entry["refusal"], solution_url(root, document)))
         for document, entry in SIGNING_DOCUMENTS.items()
-        if getattr(faults, entry.knob)
+        if getattr(faults, entry["knob"])
     ]
     # Unsigned contracts may wait (allowPendingContracts); missing KYC never does.
-    signing = [error for entry, error in missing if entry.knob != "missing_kyc"]
-    kyc = [error for entry, error in missing if entry.knob == "missing_kyc"]
+    signing = [error for entry, error in missing if entry["knob"] != "missing_kyc"]
+    kyc = [error for entry, error in missing if entry["knob"] == "missing_kyc"]
     if kyc or (signing and not claim.allow_pending_contracts):
         return [*signing, *kyc], None
     if signing:
@@ -135,44 +102,29 @@ def ineligibility(
     if country in config.no_partner_countries:
         return "NoPartnerAvailable", NO_PARTNER_MESSAGE
     if amount / rate < config.minimum_usd:
-        return (
-            "NoPartnerAvailable",
-            f"The amount is below the minimum of USD {config.minimum_usd} (equivalent) "
-            "accepted for collection.",
-        )
+        minimum = f"the minimum of USD {config.minimum_usd} (equivalent)"
+        return "NoPartnerAvailable", f"The amount is below {minimum} accepted for collection."
     return None
-
-
-# --- fees and partners ------------------------------------------------------------------------
 
 
 def base_fee(country: str, currency: str, amount: Decimal, rates: Mapping[str, Decimal]) -> Decimal:
     """The success fee % of the pricing zone's tier for the claim's USD value."""
     usd = amount / rates.get(currency, Decimal(1))
-    tiers = EUROPE_FEE_TIERS if country in EUROPE else WORLD_FEE_TIERS
-    for limit, fee in tiers:
-        if limit is None or usd < limit:
-            return fee
-    return tiers[-1][1]
+    tiers = FEE_TIERS["Europe" if country in EUROPE else "World"]
+    return next(fee for limit, fee in tiers if limit is None or usd < limit)  # the last: no limit
 
 
 def success_fee(
-    config: DebituraSandboxConfig,
-    country: str,
-    currency: str,
-    amount: Decimal,
-    due_date: date | None,
-    buckets: Buckets,
+    config: DebituraSandboxConfig, claim: Claim | PreviewRequest
 ) -> tuple[Decimal, Decimal | None]:
     """(total fee %, blended uplift points or None): the base fee plus the age surcharge."""
-    base = base_fee(country, currency, amount, config.usd_rates)
-    _over6, over12, over24 = buckets
+    amount, due_date = claim.amount, claim.due_date
+    base = base_fee(claim.country, claim.currency, amount, config.usd_rates)
+    _over6, over12, over24 = claim.buckets
     if over12 is not None and over24 is not None and amount > 0:
         # Age buckets given: each amount pays its own surcharge, blended over the claim.
-        uplift = (
-            ((over12 - over24) * AGE_SURCHARGE_12_MONTHS + over24 * AGE_SURCHARGE_24_MONTHS)
-            / amount
-        ).quantize(_CENT, rounding=ROUND_HALF_UP)
+        points = (over12 - over24) * AGE_SURCHARGE_12_MONTHS + over24 * AGE_SURCHARGE_24_MONTHS
+        uplift = (points / amount).quantize(_CENT, rounding=ROUND_HALF_UP)
         return base + uplift, uplift
     surcharge = Decimal(0)
     if due_date is not None:
@@ -192,23 +144,11 @@ def partner_id(country: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_OID, f"debitura-sandbox-partner-{country}"))
 
 
-# --- POST /cases/preview ----------------------------------------------------------------------
-
-
 def preview_result(
-    preview: PreviewRequest,
-    *,
-    config: DebituraSandboxConfig,
-    faults: DebituraFaults,
-    root_url: str,
+    preview: PreviewRequest, config: DebituraSandboxConfig, faults: DebituraFaults, root_url: str
 ) -> dict[str, Any]:
     """The preview's ``result``: eligibility, partner, required actions and pricing."""
-    country, state, currency, amount = (
-        preview.country,
-        preview.state,
-        preview.currency,
-        preview.amount,
-    )
+    country, state, currency, amount, *_ = preview
     ineligible = ineligibility(config, country, currency, amount)
     jurisdiction = {
         "id": _COUNTRY_NUMBERS[country] * 100 + (_STATE_NUMBERS[state] if state else 0),
@@ -217,54 +157,28 @@ def preview_result(
         "stateAlpha2": f"US-{state}" if state else None,
     }
     if ineligible is not None:
-        return {
-            "isEligible": False,
-            "ineligibilityReason": ineligible[1],
-            "partnerAssignment": None,
-            "requiredActions": [],
-            "jurisdiction": jurisdiction,
-            "pricingPreview": None,
-            "requiresKycVerification": False,
-            "hasKycOnFile": False,
-            "signingHandoff": None,
-        }
+        return fill(_PREVIEW["ineligible"], {"reason": ineligible[1], "jurisdiction": jurisdiction})
     actions = [
-        {
-            "type": entry.error_type,
-            "message": entry.action,
-            "solutionUrl": solution_url(root_url, document),
-            "isBlocking": True,
-        }
-        for document, entry in SIGNING_DOCUMENTS.items()
-        if getattr(faults, entry.knob)
+        fill(_PREVIEW["required_action"], {**entry, "solution_url": solution_url(root_url, name)})
+        for name, entry in SIGNING_DOCUMENTS.items()
+        if getattr(faults, entry["knob"])
     ]
     base = base_fee(country, currency, amount, config.usd_rates)
-    fee, _uplift = success_fee(config, country, currency, amount, preview.due_date, preview.buckets)
-    partner = partner_name(country)
-    return {
-        "isEligible": True,
-        "ineligibilityReason": None,
-        "partnerAssignment": {
-            "collectionPartnerId": partner_id(country),
-            "partnerName": partner,
-            "partnerCountry": country,
-        },
-        "requiredActions": actions,
+    fee, _uplift = success_fee(config, preview)
+    handoff = {"combinedSigningUrl": combined_signing_url(root_url)}
+    values = {
+        "country": country,
+        "currency": currency,
         "jurisdiction": jurisdiction,
-        "pricingPreview": {
-            "baseSuccessFeePercentage": base,
-            "ageSurchargePercentage": fee - base,
-            "totalSuccessFeePercentage": fee,
-            "currencyCode": currency,
-            "pricingSource": "Standard agreement",
-            "pricingSourceDescription": (
-                f"{fee}% success fee — {partner} standard collection rates "
-                f"({'EU' if country in EUROPE else 'international'} zone)"
-            ),
-        },
-        "requiresKycVerification": bool(faults.missing_kyc),
-        "hasKycOnFile": not faults.missing_kyc,
-        "signingHandoff": (
-            {"combinedSigningUrl": combined_signing_url(root_url)} if actions else None
-        ),
+        "partner_id": partner_id(country),
+        "partner": partner_name(country),
+        "actions": actions,
+        "base": base,
+        "surcharge": fee - base,
+        "fee": fee,
+        "zone": "EU" if country in EUROPE else "international",
+        "missing_kyc": bool(faults.missing_kyc),
+        "kyc_on_file": not faults.missing_kyc,
+        "signing_handoff": handoff if actions else None,
     }
+    return fill(_PREVIEW["eligible"], values)

@@ -1,7 +1,7 @@
 """A local Debitura Customer API: create, preview, find, list and advance collection cases.
 
 It speaks the wire format of ``specs/debitura-api.md`` and the Customer API's OpenAPI document
-over real HTTP, on top of ``sandbox.http.JsonHTTPServer``, and validates like the real API
+over real HTTP, on top of ``sandbox.http.SandboxServer``, and validates like the real API
 (where the two documents disagree, the stricter rule)::
 
     with DebituraSandbox() as server:         # 127.0.0.1, a free port
@@ -26,10 +26,7 @@ Behaviour fixed for a server's life is in ``DebituraSandboxConfig``; ``DebituraF
 the knobs changeable at runtime (also over HTTP through ``/_sandbox/faults``): every generic
 fault of ``sandbox.faults``, ``faults_only_on`` to aim them at chosen routes, failures and
 dropped answers of ``POST /cases`` after the case was stored, and the contract/KYC states.
-
-This module is the routes only: ``sandbox.debitura_validation`` checks the bodies,
-``sandbox.debitura_rules`` decides (refusals, fees, partners, previews) and
-``sandbox.debitura_cases`` keeps the cases and their lifecycle.
+This module is the routes only (see ``sandbox/__init__.py`` for the rest).
 """
 
 from __future__ import annotations
@@ -37,70 +34,55 @@ from __future__ import annotations
 import math
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from sandbox import debitura_rules as rules
 from sandbox import faults as fault_actions
 from sandbox.debitura_cases import (
-    ACTIVE,
     ADVANCE_TARGETS,
-    CLOSED,
-    LIFECYCLE_LABELS,
     PENDING_CONTRACT_SIGNING,
     PENDING_VERIFICATION,
     Case,
     CaseBook,
-    Claim,
     StoredAnswer,
     advance,
     parse_statuses,
     sorted_cases,
 )
-from sandbox.debitura_config import (
-    DEFAULT_NO_PARTNER_COUNTRIES,
-    SANDBOX_API_KEY,
-    DebituraFaults,
-    DebituraSandboxConfig,
-)
-from sandbox.debitura_rules import NO_PARTNER_MESSAGE
+from sandbox.debitura_config import SANDBOX_API_KEY, DebituraFaults, DebituraSandboxConfig
 from sandbox.debitura_validation import decimal_or_none, validate_create, validate_preview
-from sandbox.faults import FaultDecision
-from sandbox.http import (
-    CONTROL,
-    DATA,
-    DROP_CONNECTION,
-    ConfiguredSandbox,
-    HTTPError,
-    Request,
-    Response,
-    empty_response,
-    json_response,
-    text_response,
-)
+from sandbox.http import CONTROL, HTTPError, Request, Response, Route, SandboxServer
+
+__all__ = ["SANDBOX_API_KEY", "DebituraFaults", "DebituraSandbox", "DebituraSandboxConfig"]
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 10
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
+SIGNED_PAGE = (
+    "<!DOCTYPE html><html><head><title>Signed</title></head><body><h1>Signed in the Debitura "
+    "sandbox</h1><p>You can close this tab and send the case again.</p></body></html>"
+)
+# ``stats_snapshot()["cases"]``: each figure and the counter it reads.
+_CASE_COUNTERS = {
+    "created": "cases_created",
+    "create_calls": "create_calls",
+    "replays": "idempotent_replays",
+    "idempotency_conflicts": "idempotency_conflicts",
+    "validation_errors": "validation_errors",
+    "business_errors": "business_errors",
+    "dropped_after_store": "fault.drop_after_store",
+}
 
 
-class _DroppedAfterStore(Response):
-    """A handler's way to say "the work is done; now drop the connection unanswered"."""
-
-    __slots__ = ()
-
-
-class DebituraSandbox(ConfiguredSandbox):
+class DebituraSandbox(SandboxServer):
     """The Debitura sandbox server. ``start()``/``stop()`` or use it as a context manager."""
 
-    base_path = ""
-    case_insensitive_paths = True
     config_class = DebituraSandboxConfig
     config: DebituraSandboxConfig
     faults_class = DebituraFaults
     faults: DebituraFaults
-    server_name = "debitura-sandbox"
 
     def __init__(
         self, config: DebituraSandboxConfig | None = None, faults: DebituraFaults | None = None
@@ -108,34 +90,24 @@ class DebituraSandbox(ConfiguredSandbox):
         super().__init__(config, faults)
         self._lock = threading.RLock()
         self._book = CaseBook(self.config.seed)
-
-        self.route("POST", "/cases", self._authenticated(self._create))
-        self.route("GET", "/cases", self._authenticated(self._list))
-        self.route("POST", "/cases/preview", self._authenticated(self._preview))
-        self.route(
-            "GET",
-            "/cases/by-creditor-reference/{creditorReference}",
-            self._authenticated(self._get_by_creditor_reference),
-        )
-        self.route(
-            "GET", "/cases/case-reference/{caseReference}", self._authenticated(self._get_by_ref)
-        )
-        self.route("GET", "/cases/{id}", self._authenticated(self._get))
-        self.route("POST", "/test/cases/{id}/advance", self._authenticated(self._advance))
-        self.route("DELETE", "/test/cases/{id}", self._authenticated(self._delete_test_case))
-        self.route("DELETE", "/test/cases", self._authenticated(self._delete_test_cases))
+        for method, pattern, handler in (
+            ("POST", "/cases", self._create),
+            ("GET", "/cases", self._list),
+            ("POST", "/cases/preview", self._preview),
+            ("GET", "/cases/by-creditor-reference/{creditorReference}", self._by_creditor_ref),
+            ("GET", "/cases/case-reference/{caseReference}", self._by_case_ref),
+            ("GET", "/cases/{id}", self._get),
+            ("POST", "/test/cases/{id}/advance", self._advance),
+            ("DELETE", "/test/cases/{id}", self._delete_test_case),
+            ("DELETE", "/test/cases", self._delete_test_cases),
+        ):
+            self.route(method, pattern, handler)
         self.route("GET", "/sign/{document}", self._sign, kind=CONTROL)
-
-    # --- inspection for in-process tests -----------------------------------------------------
 
     def cases(self, api_key: str | None = None) -> list[dict[str, Any]]:
         """Every stored case as the API shows it (``InvoiceDto``), in creation order."""
         with self._lock:
-            return [
-                case.to_api()
-                for case in self._book.cases.values()
-                if api_key is None or case.owner == api_key
-            ]
+            return [c.to_api() for c in self._book.cases.values() if api_key in (None, c.owner)]
 
     def case_by_reference(
         self, creditor_reference: str, api_key: str | None = None
@@ -155,187 +127,114 @@ class DebituraSandbox(ConfiguredSandbox):
         snapshot = self.stats.snapshot()
         counters = snapshot["counters"]
         with self._lock:
-            stored = len(self._book.cases)
-        snapshot["cases"] = {
-            "stored": stored,
-            "created": counters.get("cases_created", 0),
-            "create_calls": counters.get("create_calls", 0),
-            "replays": counters.get("idempotent_replays", 0),
-            "idempotency_conflicts": counters.get("idempotency_conflicts", 0),
-            "validation_errors": counters.get("validation_errors", 0),
-            "business_errors": counters.get("business_errors", 0),
-            "dropped_after_store": counters.get("fault.drop_after_store", 0),
-        }
+            figures = {"stored": len(self._book.cases)}
+        figures.update({name: counters.get(key, 0) for name, key in _CASE_COUNTERS.items()})
+        snapshot["cases"] = figures
         return snapshot
 
-    # --- the wire -------------------------------------------------------------------------------
-
-    def error_response(
-        self, status: int, error: str, message: str, headers: Iterable[tuple[str, str]] = ()
-    ) -> Response:
+    def error_response(self, status: int, error: str, message: str, headers=()) -> Response:
         """``ApiErrorResponseDto``: the legacy ``error``/``message`` and ``businessErrors``."""
-        body = {
-            "error": error,
-            "message": message,
-            "businessErrors": [rules.business_error(error, message)],
-        }
-        return json_response(body, status, headers)
+        errors = [rules.business_error(error, message)]
+        body = {"error": error, "message": message, "businessErrors": errors}
+        return Response.json(body, status, headers)
 
-    def dispatch(self, request: Request) -> Response | Any:
-        route, params, _ = self.router.resolve(request.method, request.path)
-        if route is not None and route.kind == DATA and not self._faults_aim_at(route.key):
-            request.params, request.route = params, route
-            outcome = self._call(route, request)
-            self.stats.record(request.method, route.key, outcome.status)
-        else:
-            outcome = super().dispatch(request)
-        if isinstance(outcome, _DroppedAfterStore):
-            return DROP_CONNECTION
-        return outcome
+    def faults_apply(self, route: Route) -> bool:
+        """The generic knobs pick only the routes ``faults_only_on`` names (all when empty)."""
+        targets = {target.strip().lower() for target in self.faults.faults_only_on}
+        aimed = not targets or route.key.lower() in targets or route.pattern.lower() in targets
+        return aimed and super().faults_apply(route)
 
-    def _faults_aim_at(self, route_key: str) -> bool:
-        targets = self.faults.faults_only_on
-        if not targets:
-            return True
-        method, _, pattern = route_key.partition(" ")
-        wanted = {target.strip().lower() for target in targets}
-        return route_key.lower() in wanted or pattern.lower() in wanted
-
-    def _authenticated(
-        self, handler: Callable[[Request, str], Response]
-    ) -> Callable[[Request], Response]:
-        def guarded(request: Request) -> Response:
-            key = request.header("XApiKey").strip()
-            if not key or key not in self.config.api_keys:
-                self.stats.incr("unauthorized")
-                raise HTTPError(
-                    401,
-                    "Unauthorized",
-                    "The API key is missing or invalid. Send a valid key in the XApiKey header.",
-                )
-            return handler(request, key)
-
-        return guarded
+    def authenticate(self, request: Request) -> str:
+        """The API key (``XApiKey``): each is one creditor, the owner of its cases."""
+        key = request.headers.get("XApiKey", "").strip()
+        if not key or key not in self.config.api_keys:
+            self.stats.incr("unauthorized")
+            message = "The API key is missing or invalid. Send a valid key in the XApiKey header."
+            raise HTTPError(401, "Unauthorized", message)
+        return key
 
     def _validation_response(self, field_errors: Mapping[str, list[str]]) -> Response:
         if self.config.validation_error_shape == "fields":
-            return json_response(dict(field_errors), 400)
+            return Response.json(dict(field_errors), 400)
         return _validation_failed(field_errors)
 
     def _business_response(self, errors: list[dict[str, Any]]) -> Response:
-        signing = [e["solutionUrl"] for e in errors if e.get("solutionUrl")]
-        handoff = (
-            {"combinedSigningUrl": rules.combined_signing_url(self.root_url)} if signing else None
-        )
-        return json_response({"businessErrors": errors, "signingHandoff": handoff}, 422)
+        handoff = None
+        if any(error.get("solutionUrl") for error in errors):
+            handoff = {"combinedSigningUrl": rules.combined_signing_url(self.root_url)}
+        return Response.json({"businessErrors": errors, "signingHandoff": handoff}, 422)
 
-    # --- POST /cases ---------------------------------------------------------------------------
-
-    def _create(self, request: Request, owner: str) -> Response:
+    def _create(self, request: Request, owner: str) -> Response | None:
         self.stats.incr("create_calls")
         failures = self.faults.fail_next_creates
         if failures and self.faults.tick("fail_next_creates") <= failures:
             self.stats.incr("fault.create_failed")
-            return self.fault_response(
-                FaultDecision(
-                    action=fault_actions.SERVER_ERROR,
-                    server_error_status=self.faults.server_error_status,
-                )
-            )
-        key = request.header("Idempotency-Key").strip()
+            return self.fault_response(fault_actions.SERVER_ERROR)
+        key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
-            return self._validation_response(
-                {
-                    "Idempotency-Key": [
-                        f"The Idempotency-Key header may be at most "
-                        f"{MAX_IDEMPOTENCY_KEY_LENGTH} characters."
-                    ]
-                }
-            )
+            limit = f"at most {MAX_IDEMPOTENCY_KEY_LENGTH} characters"
+            message = f"The Idempotency-Key header may be {limit}."
+            return self._validation_response({"Idempotency-Key": [message]})
         body = request.json()
         with self._lock:
             stored = self._book.answers.get((owner, key)) if key else None
+            if stored is not None and stored.request_body == body:
+                self.stats.incr("idempotent_replays")
+                replayed = (("Idempotent-Replayed", "true"),)
+                return Response(stored.status, stored.body, headers=replayed)
             if stored is not None:
-                if stored.request_body == body:
-                    self.stats.incr("idempotent_replays")
-                    return Response(
-                        stored.status, stored.body, headers=(("Idempotent-Replayed", "true"),)
-                    )
                 self.stats.incr("idempotency_conflicts")
                 message = (
                     "The Idempotency-Key has already been used with a different request body. "
                     "Use a new key for a different request."
                 )
-                return self._business_response(
-                    [rules.business_error("IdempotencyConflict", message)]
-                )
+                error = rules.business_error("IdempotencyConflict", message)
+                return self._business_response([error])
             field_errors, claim = validate_create(body, self.config)
             if field_errors or claim is None:
                 self.stats.incr("validation_errors")
                 return self._validation_response(field_errors)  # never stored against the key
             reference = claim.creditor_reference
+            duplicate = bool(reference and self._book.by_creditor_reference(owner, reference))
             errors, pending_url = rules.refusals(
-                claim,
-                duplicate=bool(reference and self._book.by_creditor_reference(owner, reference)),
-                config=self.config,
-                faults=self.faults,
-                root_url=self.root_url,
+                claim, duplicate, self.config, self.faults, self.root_url
             )
+            case = None
             if errors:
                 self.stats.incr("business_errors")
                 response = self._business_response(errors)
-                if key:
-                    self._book.answers[(owner, key)] = StoredAnswer(body, 422, response.body, None)
-                return response
-            case = self._store(owner, claim, key, pending_url)
-            response = json_response(case.to_api())
+            else:
+                fee, uplift = rules.success_fee(self.config, claim)
+                case = Case(
+                    owner=owner,
+                    claim=claim,
+                    lifecycle=PENDING_CONTRACT_SIGNING if pending_url else PENDING_VERIFICATION,
+                    created=self.config.clock(),
+                    partner_name=rules.partner_name(claim.country),
+                    success_fee=fee,
+                    blended_uplift=uplift,
+                    solution_url=pending_url,
+                    signing_url=rules.combined_signing_url(self.root_url) if pending_url else None,
+                )
+                self._book.add(case)
+                self.stats.incr("cases_created")
+                response = Response.json(case.to_api())
             if key:
-                self._book.answers[(owner, key)] = StoredAnswer(body, 200, response.body, case.id)
+                answer = StoredAnswer(body, response.status, response.body, case and case.id)
+                self._book.answers[(owner, key)] = answer
         every = self.faults.drop_after_store_every
-        if every and self.faults.tick("stored_creates") % every == 0:
+        if case and every and self.faults.tick("stored_creates") % every == 0:
             self.stats.incr("fault.drop_after_store")
-            return _DroppedAfterStore(status="dropped")  # type: ignore[arg-type]
+            return None  # the case is stored; the connection closes unanswered
         return response
-
-    def _store(self, owner: str, claim: Claim, key: str, pending_url: str | None) -> Case:
-        now = self.config.clock()
-        sequence = self._book.next_sequence()
-        fee, uplift = rules.success_fee(
-            self.config, claim.country, claim.currency, claim.amount, claim.due_date, claim.buckets
-        )
-        case = Case(
-            id=self._book.new_id(),
-            reference=self._book.new_reference(),
-            owner=owner,
-            sequence=sequence,
-            claim=claim,
-            lifecycle=PENDING_CONTRACT_SIGNING if pending_url else PENDING_VERIFICATION,
-            created=now,
-            partner_id=rules.partner_id(claim.country),
-            partner_name=rules.partner_name(claim.country),
-            success_fee=fee,
-            blended_uplift=uplift,
-            solution_url=pending_url,
-            signing_url=rules.combined_signing_url(self.root_url) if pending_url else None,
-            idempotency_key=key,
-        )
-        self._book.add(case)
-        self.stats.incr("cases_created")
-        return case
-
-    # --- POST /cases/preview ------------------------------------------------------------------
 
     def _preview(self, request: Request, owner: str) -> Response:
         errors, preview = validate_preview(request.json(), self.config)
         if preview is None:
             self.stats.incr("validation_errors")
             return _validation_failed(errors)
-        result = rules.preview_result(
-            preview, config=self.config, faults=self.faults, root_url=self.root_url
-        )
-        return json_response({"result": result})
-
-    # --- reads ---------------------------------------------------------------------------------
+        result = rules.preview_result(preview, self.config, self.faults, self.root_url)
+        return Response.json({"result": result})
 
     def _list(self, request: Request, owner: str) -> Response:
         page = request.int_arg("page", 1, error="InvalidQuery")
@@ -344,10 +243,8 @@ class DebituraSandbox(ConfiguredSandbox):
             raise HTTPError(400, "InvalidQuery", "Page must be 1 or more.")
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise HTTPError(400, "InvalidQuery", f"PageSize must be between 1 and {MAX_PAGE_SIZE}.")
-        statuses = parse_statuses(request.arg("statuses") or "")
-        ids = {
-            part.strip().lower() for part in (request.arg("ids") or "").split(",") if part.strip()
-        }
+        statuses = parse_statuses(request.arg("statuses"))
+        ids = {part.strip().lower() for part in request.arg("ids").split(",") if part.strip()}
         with self._lock:
             rows = [
                 case
@@ -356,21 +253,16 @@ class DebituraSandbox(ConfiguredSandbox):
                 and (not statuses or case.lifecycle in statuses)
                 and (not ids or case.id in ids)
             ]
-            rows = sorted_cases(rows, request.arg("sort") or "")
-            total = len(rows)
+            rows = sorted_cases(rows, request.arg("sort"))
             window = [case.to_api() for case in rows[(page - 1) * size : page * size]]
-        return json_response(
-            {
-                "page": {
-                    "totalResults": total,
-                    "pageSize": size,
-                    "currentPage": page,
-                    "responseCount": len(window),
-                    "totalPages": math.ceil(total / size),
-                },
-                "cases": window,
-            }
-        )
+        paging = {
+            "totalResults": len(rows),
+            "pageSize": size,
+            "currentPage": page,
+            "responseCount": len(window),
+            "totalPages": math.ceil(len(rows) / size),
+        }
+        return Response.json({"page": paging, "cases": window})
 
     def _get(self, request: Request, owner: str) -> Response:
         case_id = request.params["id"].strip().lower()
@@ -378,57 +270,49 @@ class DebituraSandbox(ConfiguredSandbox):
             uuid.UUID(case_id)
         except ValueError:
             raise HTTPError(400, "InvalidId", "The case ID must be a GUID.") from None
-        return json_response(self._owned(owner, case_id).to_api())
+        return Response.json(self._owned(owner, case_id).to_api())
 
-    def _get_by_creditor_reference(self, request: Request, owner: str) -> Response:
+    def _by_creditor_ref(self, request: Request, owner: str) -> Response:
         reference = request.params["creditorReference"]
         if not reference.strip():
             raise HTTPError(400, "InvalidReference", "The creditor reference is empty.")
         with self._lock:
             case = self._book.by_creditor_reference(owner, reference)
             if case is None:
-                raise HTTPError(
-                    404, "NotFound", f"No case found with creditor reference '{reference}'."
-                )
-            return json_response(case.to_api())
+                message = f"No case found with creditor reference '{reference}'."
+                raise HTTPError(404, "NotFound", message)
+            return Response.json(case.to_api())
 
-    def _get_by_ref(self, request: Request, owner: str) -> Response:
+    def _by_case_ref(self, request: Request, owner: str) -> Response:
         with self._lock:
             case = self._book.by_reference(request.params["caseReference"].strip().upper())
             if case is None or case.owner != owner:
                 raise HTTPError(404, "NotFound", "Case not found.")
-            return json_response(case.to_api())
+            return Response.json(case.to_api())
 
     def _owned(self, owner: str, case_id: str) -> Case:
         with self._lock:
             case = self._book.cases.get(case_id.strip().lower())
         if case is None or case.owner != owner:
-            raise HTTPError(
-                404, "NotFound", "Case not found, deleted, or does not belong to your account."
-            )
+            message = "Case not found, deleted, or does not belong to your account."
+            raise HTTPError(404, "NotFound", message)
         return case
 
-    # --- test endpoints ------------------------------------------------------------------------
-
     def _advance(self, request: Request, owner: str) -> Response:
-        body = request.json() if request.body.strip() else {}
+        body = request.json(empty={})
         if not isinstance(body, dict):
             raise HTTPError(400, "InvalidRequest", "Send a JSON object with 'to'.")
         lowered = {str(key).lower(): value for key, value in body.items()}
-        unknown = set(lowered) - {"to", "amount"}
-        if unknown:
-            names = ", ".join(sorted(unknown))
-            raise HTTPError(400, "InvalidRequest", f"Unknown field(s): {names}.")
-        target = lowered.get("to") or request.arg("to") or ""
-        matches = [t for t in ADVANCE_TARGETS if t.lower() == str(target).strip().lower()]
-        if not matches:
-            raise HTTPError(
-                400,
-                "InvalidTarget",
-                f"'{target}' is not a valid target. Use one of: {', '.join(ADVANCE_TARGETS)}.",
-            )
-        target = matches[0]
-        amount = lowered.get("amount", request.arg("amount"))
+        if unknown := set(lowered) - {"to", "amount"}:
+            message = f"Unknown field(s): {', '.join(sorted(unknown))}."
+            raise HTTPError(400, "InvalidRequest", message)
+        given = lowered.get("to") or request.arg("to") or ""
+        target = next((t for t in ADVANCE_TARGETS if t.lower() == str(given).strip().lower()), None)
+        if target is None:
+            targets = ", ".join(ADVANCE_TARGETS)
+            message = f"'{given}' is not a valid target. Use one of: {targets}."
+            raise HTTPError(400, "InvalidTarget", message)
+        amount = lowered.get("amount", request.arg("amount") or None)
         if isinstance(amount, str):
             amount = decimal_or_none(amount)
         if isinstance(amount, bool) or not isinstance(amount, int | Decimal | None):
@@ -441,7 +325,7 @@ class DebituraSandbox(ConfiguredSandbox):
                 raise HTTPError(400, "AmountRequired", "Closed:Paid needs a positive amount.")
             amount = Decimal(amount) if amount else None
             advanced = advance(case, target, amount, self.config.clock())
-            return json_response({"advanced": advanced, "state": case.state})
+            return Response.json({"advanced": advanced, "state": case.state})
 
     def _delete_test_case(self, request: Request, owner: str) -> Response:
         with self._lock:
@@ -449,41 +333,27 @@ class DebituraSandbox(ConfiguredSandbox):
             if not case.claim.is_test:
                 raise HTTPError(400, "NotATestCase", "Only test cases can be deleted.")
             self._book.forget([case])
-        return empty_response(204)
+        return Response.empty(204)
 
     def _delete_test_cases(self, request: Request, owner: str) -> Response:
-        tag = (request.arg("tag") or "").strip()
+        tag = request.arg("tag")
         if not tag:
             raise HTTPError(400, "TagRequired", "The tag query parameter is required.")
         with self._lock:
-            matched = [
-                case
-                for case in self._book.cases.values()
-                if case.owner == owner and case.claim.tag == tag
-            ]
+            cases = self._book.cases.values()
+            matched = [case for case in cases if case.owner == owner and case.claim.tag == tag]
             if any(not case.claim.is_test for case in matched):
-                raise HTTPError(
-                    400,
-                    "ProductionCase",
-                    "The tag matches a production case; nothing was deleted.",
-                )
+                message = "The tag matches a production case; nothing was deleted."
+                raise HTTPError(400, "ProductionCase", message)
             self._book.forget(matched)
-        return empty_response(204)
-
-    # --- signing -------------------------------------------------------------------------------
+        return Response.empty(204)
 
     def _sign(self, request: Request) -> Response:
         knobs = rules.knobs_signed_by(request.params["document"].lower())
         if knobs is None:
             raise HTTPError(404, "NotFound", "No such document.")
         self.faults.update(**knobs)
-        return text_response(
-            "<!DOCTYPE html><html><head><title>Signed</title></head><body><h1>Signed in the "
-            "Debitura sandbox</h1><p>You can close this tab and send the case again.</p>"
-            "</body></html>",
-            200,
-            "text/html",
-        )
+        return Response.html(SIGNED_PAGE)
 
 
 def _validation_failed(field_errors: Mapping[str, list[str]]) -> Response:
@@ -498,24 +368,8 @@ def _validation_failed(field_errors: Mapping[str, list[str]]) -> Response:
             for message in messages
         ],
     }
-    return json_response(body, 400)
+    return Response.json(body, 400)
 
 
 # Start one running (the caller shows ``server.url`` and ``SANDBOX_API_KEY``).
 serve = DebituraSandbox.serve
-
-__all__ = [
-    "ACTIVE",
-    "ADVANCE_TARGETS",
-    "CLOSED",
-    "DEFAULT_NO_PARTNER_COUNTRIES",
-    "LIFECYCLE_LABELS",
-    "NO_PARTNER_MESSAGE",
-    "PENDING_CONTRACT_SIGNING",
-    "PENDING_VERIFICATION",
-    "SANDBOX_API_KEY",
-    "DebituraFaults",
-    "DebituraSandbox",
-    "DebituraSandboxConfig",
-    "serve",
-]

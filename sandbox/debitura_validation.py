@@ -1,20 +1,20 @@
 """Field validation of Debitura request bodies: ``POST /cases`` and ``POST /cases/preview``.
 
-One pass finds every error: each check reports through ``add(field, message)`` (the API's
-``{field: [messages]}``) and returns the normalised value or None. Field names match
-case-insensitively, as the API binds them; unknown names are errors
-(``additionalProperties: false``). The field lists are ``reference/debitura/request_fields.json``.
+One pass finds every error: each is reported through ``add(field, message)`` (the API's
+``{field: [messages]}``). Every field a body may carry has a rule in
+``reference/debitura/request_fields.json`` (its kind, whether it is required, its maximum
+length), applied by ``_reader``; names match case-insensitively, as the API binds them, and
+unknown names are errors (``additionalProperties: false``). The rules between fields are below.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sandbox.debitura_cases import Buckets, Claim
 from sandbox.debitura_config import DebituraSandboxConfig
@@ -24,21 +24,8 @@ from sandbox.reference_files import read_json
 
 Add = Callable[[str, str], None]
 
-
-def _by_lowercase(names: Iterable[str]) -> dict[str, str]:
-    return {name.lower(): name for name in names}
-
-
-_FIELDS = read_json("debitura/request_fields.json")
-_CREATE_FIELDS = _by_lowercase(_FIELDS["create"])
-_DEBTOR_FIELDS = _by_lowercase(_FIELDS["debtor"])
-_PREVIEW_FIELDS = _by_lowercase(_FIELDS["preview"])
-_PREVIEW_DEBTOR_FIELDS = _by_lowercase(_FIELDS["preview_debtor"])
-_BUCKET_FIELDS = (
-    "amountToRecoverOver6Months",
-    "amountToRecoverOver12Months",
-    "amountToRecoverOver24Months",
-)
+_RULES: dict[str, dict[str, list[Any]]] = read_json("debitura/request_fields.json")
+_BUCKET_FIELDS = tuple(f"amountToRecoverOver{months}Months" for months in (6, 12, 24))
 _COUNTRY_BY_NAME = {
     **{name.casefold(): code for code, name in COUNTRY_NAMES.items()},
     **{name.casefold(): code for name, code in COUNTRY_NAME_ALIASES.items()},
@@ -48,6 +35,39 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CENT = Decimal("0.01")
 
 
+def _parse_day(value: Any) -> date | None:
+    """A date, or the date of an ISO 8601 date-time; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)  # fromisoformat takes at most microseconds
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
+
+
+def _parse_guid(value: Any) -> str | None:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return None
+
+
+# Each kind of field: how a given value is read (None: invalid) and what an invalid one "must be".
+_KINDS: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "text": (lambda v: v if isinstance(v, str) else None, "must be a string."),
+    "number": (lambda v: Decimal(v) if type(v) in (int, Decimal) else None, "must be a number."),
+    "date": (_parse_day, "must be a date (YYYY-MM-DD or an ISO 8601 date-time)."),
+    "guid": (_parse_guid, "must be a GUID."),
+    "flag": (lambda v: v if isinstance(v, bool) else None, "must be true or false."),
+    "object": (lambda v: v if isinstance(v, dict) else None, "must be an object."),
+    "any": (lambda v: v, ""),
+}
+
+
 class FieldErrors(dict[str, list[str]]):
     """``{field: [messages]}`` in the order found."""
 
@@ -55,8 +75,39 @@ class FieldErrors(dict[str, list[str]]):
         self.setdefault(name, []).append(message)
 
 
-@dataclass(frozen=True, slots=True)
-class PreviewRequest:
+def _reader(raw: dict[str, Any], rules: dict[str, list[Any]], add: Add, prefix: str = ""):
+    """``read(name)``: that field of ``raw`` checked by its rule, or None when absent or invalid
+    (the error reported through ``add``). Unknown names are reported at once."""
+    names = {name.lower(): name for name in rules}
+    given: dict[str, Any] = {}
+    for key, value in raw.items():
+        if str(key).lower() in names:
+            given[names[str(key).lower()]] = value
+        else:
+            add(f"{prefix}{key}", f"'{key}' is not a known field. Remove it from the request.")
+
+    def read(name: str, required: bool | None = None) -> Any:
+        kind, *limits = rules[name]
+        required = "required" in limits if required is None else required
+        value, label, title = given.get(name), prefix + name, name[:1].upper() + name[1:]
+        if value is None or (required and kind == "text" and not str(value).strip()):
+            if required:
+                add(label, f"{title} is required.")
+            return None
+        parse, must_be = _KINDS[kind]
+        parsed = parse(value)
+        too_long = next((limit for limit in limits if isinstance(limit, int)), None)
+        if parsed is None:
+            add(label, f"{title} {must_be}")
+        elif too_long is not None and len(parsed) > too_long:
+            add(label, f"{title} must be at most {too_long} characters.")
+            return None
+        return parsed
+
+    return read
+
+
+class PreviewRequest(NamedTuple):
     """A preview body that passed validation, normalised."""
 
     country: str
@@ -67,9 +118,6 @@ class PreviewRequest:
     buckets: Buckets
 
 
-# --- POST /cases ------------------------------------------------------------------------------
-
-
 def validate_create(body: Any, config: DebituraSandboxConfig) -> tuple[FieldErrors, Claim | None]:
     """The field errors of a create body, and the claim when there are none."""
     errors = FieldErrors()
@@ -77,22 +125,22 @@ def validate_create(body: Any, config: DebituraSandboxConfig) -> tuple[FieldErro
     if not isinstance(body, dict):
         add("", "The request body must be a JSON object.")
         return errors, None
-    values = _known_fields(body, _CREATE_FIELDS, "", add)
+    read = _reader(body, _RULES["create"], add)
     today = config.current_date()
 
-    currency = _string(values, "currencyCode", add, required=True)
-    if currency is not None:
-        currency = currency.strip().upper()
+    currency = given_currency = read("currencyCode")
+    if given_currency is not None:
+        currency = given_currency.strip().upper()
         if currency not in CURRENCY_CODES:
-            add("currencyCode", f"Invalid currency code: {values['currencyCode']}")
+            add("currencyCode", f"Invalid currency code: {given_currency}")
 
-    amount = _number(values, "amountToRecover", add, required=True)
+    amount = read("amountToRecover")
     if amount is not None and amount <= 0:
         add("amountToRecover", "AmountToRecover must be greater than 0.")
-    buckets = _buckets(values, amount, add)
+    buckets = _buckets(read, amount, add)
 
-    invoice_date = _date(values, "date", add, required=True)
-    due_date = _date(values, "dueDate", add, required=config.require_due_date)
+    invoice_date = read("date")
+    due_date = read("dueDate", required=config.require_due_date)
     if invoice_date is not None and invoice_date > today:
         add("date", "Date cannot be in the future.")
     if due_date is not None:
@@ -101,28 +149,17 @@ def validate_create(body: Any, config: DebituraSandboxConfig) -> tuple[FieldErro
         if invoice_date is not None and due_date < invoice_date:
             add("dueDate", "DueDate cannot be earlier than Date.")
 
-    reference = _string(values, "creditorReference", add, max_length=50)
-    if reference is not None and not reference.strip():
-        reference = None
-    claim_description = _string(values, "claimDescription", add, max_length=4000)
-    comments = _string(values, "comments", add, max_length=4000)
-    tag = _string(values, "tag", add, max_length=100)
-    email = _string(values, "assignedUserEmail", add, max_length=320)
+    reference = read("creditorReference")
+    claim_description, comments, tag = read("claimDescription"), read("comments"), read("tag")
+    email = read("assignedUserEmail")
     if email and not _EMAIL.match(email):
         add("assignedUserEmail", "AssignedUserEmail is not a valid e-mail address.")
-    _string(values, "returnUrl", add, max_length=2048)  # invalid URLs are dropped silently
-    division = _uuid(values, "creditorDivisionId", add)
-    _uuid(values, "collectionPartnerId", add)
-    flags = {
-        name: _flag(values, name, add)
-        for name in (
-            "isTest",
-            "allowPendingContracts",
-            "skipDebituraVerification",
-            "skipCreationEmails",
-        )
-    }
-    debtor, country, state = _validate_debtor(values.get("debtor"), "debtor" in values, add, config)
+    read("returnUrl")  # invalid URLs are dropped silently
+    division = read("creditorDivisionId")
+    read("collectionPartnerId")
+    flags = ("isTest", "allowPendingContracts", "skipDebituraVerification", "skipCreationEmails")
+    is_test, allow_pending, *_ = (read(name) is True for name in flags)
+    debtor, country, state = _validate_debtor(read("debtor"), add, config)
     if errors or None in (currency, amount, invoice_date, debtor, country):
         return errors, None
     return errors, Claim(
@@ -130,34 +167,31 @@ def validate_create(body: Any, config: DebituraSandboxConfig) -> tuple[FieldErro
         amount=amount,
         date=invoice_date,
         due_date=due_date,
-        creditor_reference=reference,
+        creditor_reference=reference if reference and reference.strip() else None,
         debtor=debtor,
         country=country,
         state=state,
         buckets=buckets,
         claim_description=claim_description,
         comments=comments,
-        is_test=flags["isTest"],
+        is_test=is_test,
         tag=tag,
-        allow_pending_contracts=flags["allowPendingContracts"],
+        allow_pending_contracts=allow_pending,
         creditor_division_id=division,
         assigned_user_email=email,
     )
 
 
 def _validate_debtor(
-    raw: Any, present: bool, add: Add, config: DebituraSandboxConfig
+    raw: dict[str, Any] | None, add: Add, config: DebituraSandboxConfig
 ) -> tuple[dict[str, Any] | None, str | None, str | None]:
     """(the debtor as stored, its country, its US state) or Nones where invalid."""
-    if not present or raw is None:
-        add("debtor", "Debtor is required.")
+    if raw is None:  # missing or not an object: reported by its rule
         return None, None, None
-    if not isinstance(raw, dict):
-        add("debtor", "Debtor must be an object.")
-        return None, None, None
-    values = _known_fields(raw, _DEBTOR_FIELDS, "debtor.", add)
-    texts = {name: _string(values, name, add, prefix="debtor.") for name in _DEBTOR_FIELDS.values()}
-    debtor_type = (texts["type"] or "").strip()
+    read = _reader(raw, _RULES["debtor"], add, "debtor.")
+    texts = {name: read(name) for name in _RULES["debtor"]}
+    given = {name: (text or "").strip() for name, text in texts.items()}
+    debtor_type = given["type"]
     allowed = {"company": "Company", "private": "Private"}
     if config.accept_person_type:
         allowed["person"] = "Private"
@@ -165,28 +199,24 @@ def _validate_debtor(
         add("debtor.type", "Debtor type is required.")
     elif debtor_type.lower() not in allowed:
         add("debtor.type", "Debtor type must be 'Company' or 'Private'.")
-    if not (texts["name"] or "").strip():
+    if not given["name"]:
         add("debtor.name", "Debtor name is required.")
     for name in config.required_debtor_fields:
-        if not (texts.get(name) or "").strip():
+        if not given.get(name):
             add(f"debtor.{name}", f"Debtor {_words(name)} is required.")
-    email = (texts["email"] or "").strip()
-    if email and not _EMAIL.match(email):
+    if given["email"] and not _EMAIL.match(given["email"]):
         add("debtor.email", "Debtor email is not a valid e-mail address.")
 
     country = None
-    alpha2 = (texts["countryAlpha2"] or "").strip().upper()
-    country_name = (texts["country"] or "").strip()
+    alpha2, country_name = given["countryAlpha2"].upper(), given["country"]
     if alpha2:  # alpha-2 wins when both are sent
         if alpha2 in COUNTRY_NAMES:
             country = alpha2
         else:
-            add(
-                "debtor.countryAlpha2",
-                f"'{texts['countryAlpha2']}' is not a valid ISO 3166-1 alpha-2 country code.",
-            )
+            message = f"'{texts['countryAlpha2']}' is not a valid ISO 3166-1 alpha-2 country code."
+            add("debtor.countryAlpha2", message)
     elif country_name:
-        country = _COUNTRY_BY_NAME.get(country_name.strip().casefold())
+        country = _COUNTRY_BY_NAME.get(country_name.casefold())
         if country is None:
             add(
                 "debtor.country",
@@ -198,28 +228,21 @@ def _validate_debtor(
 
     state = None
     if country == "US":
-        given = (texts["stateAlpha2"] or "").strip()
-        state = _us_state(given) if given else _us_state((texts["state"] or "").strip())
-        if given and state is None:
-            add(
-                "debtor.stateAlpha2",
-                f"'{given}' is not a US state. Send 'CA', 'US-CA' or 'California'.",
-            )
+        state_code = given["stateAlpha2"]
+        state = _us_state(state_code or given["state"])
+        if state_code and state is None:
+            message = f"'{state_code}' is not a US state. Send 'CA', 'US-CA' or 'California'."
+            add("debtor.stateAlpha2", message)
         elif state is None:
             add("debtor.stateAlpha2", "StateAlpha2 (or State) is required for US debtors.")
     if debtor_type.lower() not in allowed or country is None:
         return None, country, state
-    debtor = {name: texts[name] for name in _DEBTOR_FIELDS.values()}
-    debtor["type"] = allowed[debtor_type.lower()]
-    debtor["countryAlpha2"] = country
+    debtor = {**texts, "type": allowed[debtor_type.lower()], "countryAlpha2": country}
     debtor["country"] = COUNTRY_NAMES[country]
     if state is not None:
         debtor["stateAlpha2"] = state
         debtor["state"] = texts["state"] or US_STATES[state]
     return debtor, country, state
-
-
-# --- POST /cases/preview ----------------------------------------------------------------------
 
 
 def validate_preview(
@@ -230,35 +253,35 @@ def validate_preview(
     add = errors.add
     if not isinstance(body, dict):
         raise HTTPError(400, "ValidationFailed", "The request body must be a JSON object.")
-    values = _known_fields(body, _PREVIEW_FIELDS, "", add)
-    currency = _string(values, "currencyCode", add, required=True)
+    read = _reader(body, _RULES["preview"], add)
+    currency = read("currencyCode")
     if currency is not None and currency.strip().upper() not in CURRENCY_CODES:
         add("currencyCode", f"Invalid currency code: {currency}")
-    amount = _number(values, "amountToRecover", add, required=True)
+    amount = read("amountToRecover")
     if amount is not None and amount < _CENT:
         add("amountToRecover", "AmountToRecover must be at least 0.01.")
-    buckets = _buckets(values, amount, add)
-    due_date = _date(values, "dueDate", add)
+    buckets = _buckets(read, amount, add)
+    due_date = read("dueDate")
     if due_date is not None and due_date > config.current_date():
         add("dueDate", "DueDate cannot be in the future.")
     if due_date is not None and any(bucket is not None for bucket in buckets):
         add("dueDate", "DueDate and the age bucket amounts are mutually exclusive.")
-    _string(values, "returnUrl", add, max_length=2048)
+    read("returnUrl")
     country = state = None
-    raw_debtor = values.get("debtor")
+    raw_debtor = read("debtor")
     if not isinstance(raw_debtor, dict):
         add("debtor", "Debtor (with type and countryAlpha2) is required.")
     else:
-        debtor = _known_fields(raw_debtor, _PREVIEW_DEBTOR_FIELDS, "debtor.", add)
-        debtor_type = (_string(debtor, "type", add, prefix="debtor.") or "").strip()
+        debtor = _reader(raw_debtor, _RULES["preview_debtor"], add, "debtor.")
+        debtor_type = (debtor("type") or "").strip()
         if debtor_type.lower() not in ("company", "private"):
             add("debtor.type", "Debtor type must be 'Company' or 'Private'.")
-        alpha2 = (_string(debtor, "countryAlpha2", add, prefix="debtor.") or "").strip()
+        alpha2 = (debtor("countryAlpha2") or "").strip()
         if alpha2.upper() in COUNTRY_NAMES and len(alpha2) == 2:
             country = alpha2.upper()
         else:
             add("debtor.countryAlpha2", "CountryAlpha2 must be a valid ISO alpha-2 code.")
-        given_state = (_string(debtor, "stateAlpha2", add, prefix="debtor.") or "").strip()
+        given_state = (debtor("stateAlpha2") or "").strip()
         if given_state and (len(given_state) != 2 or _us_state(given_state) is None):
             add("debtor.stateAlpha2", "StateAlpha2 must be a two-letter US state code.")
         if country == "US":
@@ -271,150 +294,32 @@ def validate_preview(
     return errors, preview
 
 
-# --- one field each (report through ``add``, return the value or None) ------------------------
-
-
-def _known_fields(
-    raw: dict[str, Any], known: Mapping[str, str], prefix: str, add: Add
-) -> dict[str, Any]:
-    """The object's fields under their canonical names; unknown names are errors."""
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        name = known.get(str(key).lower())
-        if name is None:
-            add(f"{prefix}{key}", f"'{key}' is not a known field. Remove it from the request.")
-        else:
-            values[name] = value
-    return values
-
-
-def _string(
-    values: Mapping[str, Any],
-    name: str,
-    add: Add,
-    *,
-    required: bool = False,
-    max_length: int | None = None,
-    prefix: str = "",
-) -> str | None:
-    value = values.get(name)
-    if value is None:
-        if required:
-            add(prefix + name, f"{_upper_first(name)} is required.")
-        return None
-    if not isinstance(value, str):
-        add(prefix + name, f"{_upper_first(name)} must be a string.")
-        return None
-    if required and not value.strip():
-        add(prefix + name, f"{_upper_first(name)} is required.")
-        return None
-    if max_length is not None and len(value) > max_length:
-        add(prefix + name, f"{_upper_first(name)} must be at most {max_length} characters.")
-        return None
-    return value
-
-
-def _number(values: Mapping[str, Any], name: str, add: Add, *, required=False) -> Decimal | None:
-    value = values.get(name)
-    if value is None:
-        if required:
-            add(name, f"{_upper_first(name)} is required.")
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        add(name, f"{_upper_first(name)} must be a number.")
-        return None
-    return Decimal(value)
-
-
-def _buckets(values: Mapping[str, Any], amount: Decimal | None, add: Add) -> Buckets:
-    over6, over12, over24 = buckets = tuple(_number(values, name, add) for name in _BUCKET_FIELDS)
+def _buckets(read: Callable[[str], Any], amount: Decimal | None, add: Add) -> Buckets:
+    over6, over12, over24 = buckets = tuple(read(name) for name in _BUCKET_FIELDS)
+    six, twelve, twenty_four = _BUCKET_FIELDS
+    title6, title12, title24 = (name[:1].upper() + name[1:] for name in _BUCKET_FIELDS)
     for name, value in zip(_BUCKET_FIELDS, buckets, strict=True):
         if value is not None and value < 0:
-            add(name, f"{_upper_first(name)} cannot be negative.")
+            add(name, f"{name[:1].upper()}{name[1:]} cannot be negative.")
     if (over12 is None) != (over24 is None):
-        add(
-            "amountToRecoverOver12Months",
-            "AmountToRecoverOver12Months and AmountToRecoverOver24Months must be provided "
-            "together.",
-        )
+        add(twelve, f"{title12} and {title24} must be provided together.")
     if over6 is not None and (over12 is None or over24 is None):
-        add(
-            "amountToRecoverOver6Months",
-            "AmountToRecoverOver6Months can only be provided with AmountToRecoverOver12Months "
-            "and AmountToRecoverOver24Months.",
-        )
+        add(six, f"{title6} can only be provided with {title12} and {title24}.")
     if over12 is not None and over24 is not None and over24 > over12:
-        add(
-            "amountToRecoverOver24Months",
-            "AmountToRecoverOver24Months must be ≤ AmountToRecoverOver12Months.",
-        )
+        add(twenty_four, f"{title24} must be ≤ {title12}.")
     if over6 is not None and over12 is not None and over12 > over6:
-        add(
-            "amountToRecoverOver6Months",
-            "AmountToRecoverOver6Months must be ≥ AmountToRecoverOver12Months.",
-        )
+        add(six, f"{title6} must be ≥ {title12}.")
     if amount is not None:
         for name, value in zip(_BUCKET_FIELDS, buckets, strict=True):
             if value is not None and value > amount:
-                add(name, f"{_upper_first(name)} must be ≤ AmountToRecover.")
+                add(name, f"{name[:1].upper()}{name[1:]} must be ≤ AmountToRecover.")
     return over6, over12, over24
-
-
-def _date(values: Mapping[str, Any], name: str, add: Add, *, required=False) -> date | None:
-    value = values.get(name)
-    if value is None:
-        if required:
-            add(name, f"{_upper_first(name)} is required.")
-        return None
-    if isinstance(value, str):
-        parsed = _parse_day(value)
-        if parsed is not None:
-            return parsed
-    add(name, f"{_upper_first(name)} must be a date (YYYY-MM-DD or an ISO 8601 date-time).")
-    return None
-
-
-def _parse_day(text: str) -> date | None:
-    text = text.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    text = re.sub(r"(\.\d{6})\d+", r"\1", text)  # fromisoformat takes at most microseconds
-    try:
-        return datetime.fromisoformat(text).date()
-    except ValueError:
-        return None
-
-
-def _flag(values: Mapping[str, Any], name: str, add: Add) -> bool:
-    value = values.get(name)
-    if value is None:
-        return False
-    if not isinstance(value, bool):
-        add(name, f"{_upper_first(name)} must be true or false.")
-        return False
-    return value
-
-
-def _uuid(values: Mapping[str, Any], name: str, add: Add) -> str | None:
-    value = values.get(name)
-    if value is None:
-        return None
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        add(name, f"{_upper_first(name)} must be a GUID.")
-        return None
 
 
 def _us_state(value: str) -> str | None:
     """ "CA", "US-CA" or "California" → "CA"."""
-    text = value.strip()
-    upper = text.upper()
-    if upper.startswith("US-"):
-        upper = upper[3:]
-    if upper in US_STATES:
-        return upper
-    return _US_STATE_BY_NAME.get(text.casefold())
+    upper = value.strip().upper().removeprefix("US-")
+    return upper if upper in US_STATES else _US_STATE_BY_NAME.get(value.strip().casefold())
 
 
 def decimal_or_none(text: str) -> Decimal | None:
@@ -424,10 +329,6 @@ def decimal_or_none(text: str) -> Decimal | None:
     except ArithmeticError:
         return None
     return number if number.is_finite() else None
-
-
-def _upper_first(name: str) -> str:
-    return name[:1].upper() + name[1:]
 
 
 def _words(name: str) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 # What KashFlow answers when its database times out on a page (observed in production).
@@ -33,29 +32,26 @@ HTML_ERROR_PAGE = (
     "</p><hr><p>sandbox gateway</p></body></html>\n"
 )
 
-# Actions a decision can carry.
-DROP = "drop"
-HTML_ERROR = "html_error"
-SERVER_ERROR = "server_error"
-SQL_TIMEOUT = "sql_timeout"
-RATE_LIMIT = "rate_limit"
+# What ``decide`` can answer (None: no fault), as named in the stats' "fault.*" counters.
+DROP, HTML_ERROR, SERVER_ERROR = "drop", "html_error", "server_error"
+SQL_TIMEOUT, RATE_LIMIT = "sql_timeout", "rate_limit"
 
 _SERVER_ERROR_STATUSES = frozenset({500, 502, 503, 504})
-
-
-@dataclass(frozen=True, slots=True)
-class FaultDecision:
-    """What to do with one eligible request."""
-
-    latency_s: float = 0.0
-    action: str | None = None
-    # For DROP: run the handler first (its side effects happen), then drop the connection.
-    drop_after_handler: bool = False
-    server_error_status: int = 500
-    retry_after_seconds: int = 1
-
-
-NO_FAULT = FaultDecision()
+_EXPECTED = {
+    bool: "true or false",
+    int: "a whole number >= 0",
+    float: "a number >= 0",
+    frozenset: "a list of strings",
+    str: "a string",
+}
+# Which knob picks which action, the first that picks a request winning.
+_EVERY = (
+    (DROP, "drop_connection_every"),
+    (HTML_ERROR, "html_error_every"),
+    (SERVER_ERROR, "status_500_every"),
+    (SQL_TIMEOUT, "sql_timeout_every"),
+    (RATE_LIMIT, "rate_limit_every"),
+)
 
 
 class Faults:
@@ -72,49 +68,33 @@ class Faults:
         "html_error_every": 0,  # every Nth request answers a 502 HTML page
         "drop_connection_every": 0,  # every Nth request gets its connection closed, no answer
         "drop_after_handler": False,  # drop after the handler ran (the work is done, unseen)
-        "faults_on_login": False,  # also apply every knob to login endpoints
+        "faults_on_login": False,  # also apply every knob above to login endpoints
+        # Hostile answers to every API request, login included, never to the control API; a
+        # redirect or a gzip bomb answers instead of the API (no other knob applies to it).
+        "redirect_to": "",  # a URL: answer 307 with Location: <redirect_to><request path>
+        "trickle_seconds": 0.0,  # send the answer's body one byte every N seconds
+        "gzip_bomb_mb": 0,  # answer 200 gzip that inflates to N MiB of JSON-looking bytes
     }
 
     def __init__(self, **knobs: Any) -> None:
         self._lock = threading.Lock()
-        self._values: dict[str, Any] = {}
         self._counters: Counter[str] = Counter()
-        self._count = 0
-        self._burst_left = 0
         self.set(**knobs)
-
-    # --- reading ----------------------------------------------------------------------------
-
-    def __getattr__(self, name: str) -> Any:
-        # Only called for names that are not ordinary attributes: the knobs.
-        values = self.__dict__.get("_values")
-        if values is not None and name in values:
-            return values[name]
-        raise AttributeError(name)
 
     def snapshot(self) -> dict[str, Any]:
         """Every knob and its value, JSON-ready (sets become sorted lists)."""
-        with self._lock:
-            values = dict(self._values)
-        return {
-            name: sorted(value) if isinstance(value, frozenset) else value
-            for name, value in values.items()
-        }
-
-    # --- changing ---------------------------------------------------------------------------
+        values = {name: getattr(self, name) for name in self.KNOBS}
+        return {name: sorted(v) if isinstance(v, frozenset) else v for name, v in values.items()}
 
     def set(self, **knobs: Any) -> None:
         """Replace all knobs: the ones given take these values, every other knob goes off."""
-        values = {name: self._coerce(name, default) for name, default in self.KNOBS.items()}
-        values.update(self._validated(knobs))
-        self._install(values)
+        self._install({**self.KNOBS, **self._validated(knobs)})
 
     def update(self, **knobs: Any) -> None:
         """Change only the knobs given."""
-        validated = self._validated(knobs)
-        with self._lock:
-            values = {**self._values, **validated}
-        self._install(values)
+        self._install(
+            {**{name: getattr(self, name) for name in self.KNOBS}, **self._validated(knobs)}
+        )
 
     def reset(self) -> None:
         """Every knob off."""
@@ -122,7 +102,7 @@ class Faults:
 
     def _install(self, values: dict[str, Any]) -> None:
         with self._lock:
-            self._values = values
+            vars(self).update(values)  # each knob an attribute: ``faults.latency_ms``
             self._count = 0
             self._burst_left = 0
             self._counters.clear()
@@ -134,66 +114,35 @@ class Faults:
         return {name: self._coerce(name, value) for name, value in knobs.items()}
 
     def _coerce(self, name: str, value: Any) -> Any:
-        default = self.KNOBS[name]
-        if isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise ValueError(f"{name} must be true or false")
-            return value
-        if isinstance(default, int):
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            if not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be a whole number >= 0")
-            if name == "server_error_status" and value not in _SERVER_ERROR_STATUSES:
-                raise ValueError(f"{name} must be one of {sorted(_SERVER_ERROR_STATUSES)}")
-            if name == "rate_limit_burst" and value < 1:
-                raise ValueError(f"{name} must be >= 1")
-            return int(value)
-        if isinstance(default, float):
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise ValueError(f"{name} must be a number >= 0")
-            return float(value)
-        if isinstance(default, frozenset):
-            if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
-                raise ValueError(f"{name} must be a list of strings")
-            if not all(isinstance(item, str) for item in value):
-                raise ValueError(f"{name} must be a list of strings")
-            return frozenset(value)
+        """``value`` as the type of the knob's default, or ValueError."""
+        kind = type(self.KNOBS[name])
+        if kind in (int, float) and type(value) in (int, float):
+            if kind is float or float(value).is_integer():
+                value = kind(value)
+        elif kind is frozenset and isinstance(value, list | tuple | set | frozenset):
+            value = frozenset(value) if all(isinstance(item, str) for item in value) else None
+        if type(value) is not kind or (kind in (int, float) and value < 0):
+            raise ValueError(f"{name} must be {_EXPECTED[kind]}")
+        if name == "server_error_status" and value not in _SERVER_ERROR_STATUSES:
+            raise ValueError(f"{name} must be one of {sorted(_SERVER_ERROR_STATUSES)}")
+        if name == "rate_limit_burst" and value < 1:
+            raise ValueError(f"{name} must be >= 1")
         return value
 
-    # --- deciding ---------------------------------------------------------------------------
-
-    def decide(self) -> FaultDecision:
-        """Count one eligible request and say what happens to it."""
+    def decide(self) -> str | None:
+        """Count one eligible request and say what happens to it: an action, or None."""
         with self._lock:
-            knobs = self._values
             self._count += 1
-            n = self._count
-            action = None
             if self._burst_left > 0:
                 self._burst_left -= 1
-                action = RATE_LIMIT
-            elif _every(n, knobs["drop_connection_every"]):
-                action = DROP
-            elif _every(n, knobs["html_error_every"]):
-                action = HTML_ERROR
-            elif _every(n, knobs["status_500_every"]):
-                action = SERVER_ERROR
-            elif _every(n, knobs["sql_timeout_every"]):
-                action = SQL_TIMEOUT
-            elif _every(n, knobs["rate_limit_every"]):
-                action = RATE_LIMIT
-                self._burst_left = knobs["rate_limit_burst"] - 1
-            latency_s = knobs["latency_ms"] / 1000.0
-            if action is None and not latency_s:
-                return NO_FAULT
-            return FaultDecision(
-                latency_s=latency_s,
-                action=action,
-                drop_after_handler=action == DROP and knobs["drop_after_handler"],
-                server_error_status=knobs["server_error_status"],
-                retry_after_seconds=knobs["retry_after_seconds"],
-            )
+                return RATE_LIMIT
+            for action, knob in _EVERY:
+                every = getattr(self, knob)
+                if every and self._count % every == 0:
+                    if action == RATE_LIMIT:
+                        self._burst_left = self.rate_limit_burst - 1
+                    return action
+            return None
 
     def tick(self, name: str) -> int:
         """Advance a named counter (1, 2, 3, ...); counters restart when knobs change."""
@@ -205,7 +154,3 @@ class Faults:
         """A named counter's value without advancing it (0 until the first ``tick``)."""
         with self._lock:
             return self._counters[name]
-
-
-def _every(n: int, every: int) -> bool:
-    return every > 0 and n % every == 0

@@ -1,109 +1,77 @@
-"""A small threaded JSON HTTP server that every sandbox builds on.
+"""The threaded JSON HTTP server every sandbox builds on.
 
-``JsonHTTPServer`` runs ``http.server.ThreadingHTTPServer`` on 127.0.0.1 in a background
-thread, speaks HTTP/1.1 keep-alive (every answer carries Content-Length and goes out in one
-write), routes ``METHOD /path/{param}`` patterns to handlers, applies the fault knobs of
-``sandbox.faults`` to data endpoints, counts requests per route, and offers a control API on
-every server:
+``SandboxServer`` runs ``http.server.ThreadingHTTPServer`` on 127.0.0.1 in a background thread
+(HTTP/1.1 keep-alive), routes ``METHOD /path/{param}`` patterns (case-insensitive) to handlers,
+applies the knobs of ``sandbox.faults`` to API routes, counts requests, and offers a control API:
+``GET /_sandbox/faults`` (the knobs; ``POST`` replaces them, ``{}`` turning every fault off;
+``PATCH`` changes only those given), ``GET /_sandbox/stats``, ``POST /_sandbox/reset-stats``.
+Requests are logged at DEBUG with method, route pattern and status only: paths, headers and
+bodies carry credentials.
 
-* ``GET /_sandbox/faults``: the knobs; ``POST`` replaces them (``{}`` turns every fault off);
-  ``PATCH`` changes only the knobs given.
-* ``GET /_sandbox/stats``, ``POST /_sandbox/reset-stats``.
-
-Requests are logged through ``logging`` at DEBUG with method, path (no query), status and time
-only: headers and bodies carry credentials.
-
-A subclass sets ``base_path`` and registers routes in its ``__init__``::
-
-    class EchoServer(JsonHTTPServer):
-        base_path = "/api"
-
-        def __init__(self):
-            super().__init__()
-            self.route("POST", "/api/echo/{name}", self.echo)
-
-        def echo(self, request):
-            return json_response({"name": request.params["name"], "body": request.json()})
-
-    with EchoServer() as server:
-        requests.post(server.url + "/echo/x", json={"a": 1})
+A subclass names its ``config_class`` (a frozen dataclass with ``host`` and ``port``) and
+``faults_class``, and adds routes with ``self.route(method, pattern, handler)``: a handler takes
+a ``Request`` (and on DATA routes what ``authenticate`` says of it) and returns a ``Response``
+(None: drop the connection unanswered).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import re
 import socket
 import threading
 import time
+import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar, Self
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from typing import Any, ClassVar, NamedTuple, Self
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from jsonwire.encoding import dumps, loads
 from sandbox import faults as fault_actions
-from sandbox.faults import FaultDecision, Faults
+from sandbox.faults import Faults
 
 logger = logging.getLogger("sandbox.http")
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
+IDLE_TIMEOUT = 60.0  # seconds a keep-alive connection may sit unused
+# Route kinds: faults apply to DATA routes, to LOGIN ones when asked, never to CONTROL ones.
 DATA, LOGIN, CONTROL = "data", "login", "control"
-
-
-# --- requests, responses, errors --------------------------------------------------------------
 
 
 @dataclass(slots=True)
 class Request:
     method: str
     path: str  # as sent (still percent-encoded), without the query string
-    query: dict[str, str]  # last value per name, names as sent
+    query: dict[str, str]  # last value per name, names lower-cased
     headers: Message
     body: bytes = b""
     params: dict[str, str] = field(default_factory=dict)  # path parameters, percent-decoded
-    route: Route | None = None
-    _query_ci: dict[str, str] | None = None
 
-    def arg(self, name: str, default: str | None = None) -> str | None:
-        """A query parameter, its name matched case-insensitively."""
-        if self._query_ci is None:
-            self._query_ci = {key.lower(): value for key, value in self.query.items()}
-        return self._query_ci.get(name.lower(), default)
+    def arg(self, name: str) -> str:
+        """A query parameter (its name matched case-insensitively), stripped; "" when absent."""
+        return self.query.get(name.lower(), "").strip()
 
     def int_arg(self, name: str, default: int, error: str = "InvalidRequest") -> int:
         """A whole-number query parameter, ``default`` when absent; anything else is a 400."""
-        value = (self.arg(name) or "").strip()
-        if not value:
-            return default
+        value = self.arg(name)
         try:
-            return int(value)
+            return int(value) if value else default
         except ValueError:
             raise HTTPError(400, error, f"The value '{value}' is not valid for {name}.") from None
 
-    def header(self, name: str, default: str = "") -> str:
-        return self.headers.get(name, default)
-
-    def log_path(self) -> str:
-        """The path for the log: secret-looking path parameters (a token in the URL) masked."""
-        if self.route is None:
-            return self.path[:200]
-
-        def value(match: re.Match[str]) -> str:
-            name = match[1]
-            return "***" if _SECRET_NAME.search(name) else quote(self.params.get(name, ""), safe="")
-
-        return _PARAM.sub(value, self.route.pattern)
-
-    def json(self) -> Any:
-        """The body as JSON; a missing or malformed body is a 400."""
+    def json(self, empty: Any = None) -> Any:
+        """The body as JSON (``empty`` if blank and given); blank or malformed is a 400."""
         if not self.body.strip():
+            if empty is not None:
+                return empty
             raise HTTPError(400, "InvalidRequest", "The request body is empty.")
         try:
             return loads(self.body)
@@ -117,103 +85,38 @@ class Response:
     body: bytes = b""
     content_type: str = "application/json; charset=utf-8"
     headers: tuple[tuple[str, str], ...] = ()
+    trickle: float = 0.0  # seconds between the body's bytes (the trickle_seconds knob)
 
+    @classmethod
+    def json(cls, value: Any, status: int = 200, headers: tuple = ()) -> Response:
+        """``value`` as JSON; a ``RawJSON`` or bytes that are already JSON are not encoded."""
+        body = value if isinstance(value, bytes) else dumps(value).encode("utf-8")
+        return cls(status, body, headers=headers)
 
-def json_response(
-    value: Any, status: int = 200, headers: Iterable[tuple[str, str]] = ()
-) -> Response:
-    """``value`` as JSON. Pass a ``RawJSON`` or bytes that are already JSON to skip encoding."""
-    body = value if isinstance(value, bytes) else dumps(value).encode("utf-8")
-    return Response(status, body, headers=tuple(headers))
+    @classmethod
+    def html(cls, text: str, status: int = 200) -> Response:
+        return cls(status, text.encode("utf-8"), "text/html; charset=utf-8")
 
-
-def text_response(text: str, status: int = 200, content_type: str = "text/plain") -> Response:
-    return Response(status, text.encode("utf-8"), f"{content_type}; charset=utf-8")
-
-
-def empty_response(status: int = 204) -> Response:
-    return Response(status, b"", content_type="")
+    @classmethod
+    def empty(cls, status: int = 204, headers: tuple = ()) -> Response:
+        return cls(status, b"", "", headers)
 
 
 class HTTPError(Exception):
     """Raise from a handler to answer ``status`` with the server's error body."""
 
-    def __init__(
-        self, status: int, error: str, message: str, headers: Iterable[tuple[str, str]] = ()
-    ) -> None:
+    def __init__(self, status: int, error: str, message: str) -> None:
         super().__init__(f"{status} {error}: {message}")
-        self.status = status
-        self.error = error
-        self.message = message
-        self.headers = tuple(headers)
+        self.status, self.error, self.message = status, error, message
 
 
-class _Drop:
-    """Returned by dispatch when the connection must be closed without an answer."""
-
-
-DROP_CONNECTION = _Drop()
-
-
-# --- routing ----------------------------------------------------------------------------------
-
-Handler = Callable[[Request], Response]
-_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_SECRET_NAME = re.compile(r"token|key|secret|password", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(NamedTuple):
     method: str
     pattern: str
-    handler: Handler
-    kind: str  # DATA (faults apply), LOGIN (faults only with faults_on_login), CONTROL (never)
+    key: str  # how the route is named in statistics: "GET /v2/customers/{code}"
+    handler: Callable[..., Response | None]  # (request), or (request, who) on DATA routes
+    kind: str
     regex: re.Pattern[str]
-
-    @property
-    def key(self) -> str:
-        """How the route is named in statistics: ``GET /v2/customers/{code}``."""
-        return f"{self.method} {self.pattern}"
-
-
-class Router:
-    """Method + path pattern → handler. ``{name}`` matches one path segment."""
-
-    def __init__(self, case_insensitive: bool = False) -> None:
-        self._flags = re.IGNORECASE if case_insensitive else 0
-        self._routes: list[Route] = []
-
-    def add(self, method: str, pattern: str, handler: Handler, kind: str = DATA) -> Route:
-        if kind not in (DATA, LOGIN, CONTROL):
-            raise ValueError(f"unknown route kind {kind!r}")
-        regex_text = ""
-        position = 0
-        for match in _PARAM.finditer(pattern):
-            regex_text += re.escape(pattern[position : match.start()])
-            regex_text += f"(?P<{match[1]}>[^/]+)"
-            position = match.end()
-        regex_text += re.escape(pattern[position:])
-        route = Route(method.upper(), pattern, handler, kind, re.compile(regex_text, self._flags))
-        self._routes.append(route)
-        return route
-
-    def resolve(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
-        """(route, decoded params, whether the path exists for some other method)."""
-        if len(path) > 1 and path.endswith("/"):
-            path = path.rstrip("/") or "/"
-        path_exists = False
-        for route in self._routes:
-            match = route.regex.fullmatch(path)
-            if match is None:
-                continue
-            if route.method != method:
-                path_exists = True
-                continue
-            return route, {name: unquote(value) for name, value in match.groupdict().items()}, True
-        return None, {}, path_exists
-
-
-# --- statistics -------------------------------------------------------------------------------
 
 
 class RequestStats:
@@ -225,92 +128,72 @@ class RequestStats:
 
     def reset(self) -> None:
         with self._lock:
-            self._total = 0
-            self._routes: Counter[str] = Counter()
-            self._methods: Counter[str] = Counter()
-            self._statuses: Counter[str] = Counter()
-            self._counters: Counter[str] = Counter()
+            groups = ("routes", "methods", "statuses", "counters")
+            self._counts: dict[str, Counter[str]] = {group: Counter() for group in groups}
 
     def record(self, method: str, route_key: str, status: int | str) -> None:
         with self._lock:
-            self._total += 1
-            self._routes[route_key] += 1
-            self._methods[method] += 1
-            self._statuses[str(status)] += 1
+            for group, key in (("routes", route_key), ("methods", method), ("statuses", status)):
+                self._counts[group][str(key)] += 1
 
-    def incr(self, counter: str, amount: int = 1) -> None:
+    def incr(self, counter: str) -> None:
         with self._lock:
-            self._counters[counter] += amount
-
-    def count(self, route_key: str) -> int:
-        with self._lock:
-            return self._routes[route_key]
-
-    def counter(self, name: str) -> int:
-        with self._lock:
-            return self._counters[name]
+            self._counts["counters"][counter] += 1
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
-            return {
-                "requests": self._total,
-                "routes": dict(sorted(self._routes.items())),
-                "methods": dict(sorted(self._methods.items())),
-                "statuses": dict(sorted(self._statuses.items())),
-                "counters": dict(sorted(self._counters.items())),
-            }
+            groups = {name: dict(sorted(counts.items())) for name, counts in self._counts.items()}
+        return {"requests": sum(groups["methods"].values()), **groups}
 
 
-# --- the server -------------------------------------------------------------------------------
-
-
-class JsonHTTPServer:
+class SandboxServer:
     """Base of every sandbox server. Start with ``start()`` or ``with``; stop with ``stop()``."""
 
     base_path = ""  # appended to the root URL by ``url``
-    case_insensitive_paths = False
-    server_name = "sandbox"
-    faults_class: type[Faults] = Faults  # a server with knobs of its own names its subclass
-    idle_connection_timeout = 60.0  # seconds a keep-alive connection may sit unused
+    config_class: ClassVar[type]
+    faults_class: ClassVar[type[Faults]] = Faults  # a server with knobs of its own subclasses it
 
-    def __init__(
-        self, *, host: str = "127.0.0.1", port: int = 0, faults: Faults | None = None
-    ) -> None:
-        self.host = host
-        self._requested_port = port
-        if faults is None:
-            faults = self.faults_class()
-        elif not isinstance(faults, self.faults_class):
+    def __init__(self, config: Any = None, faults: Faults | None = None) -> None:
+        self.config = config or self.config_class()
+        self.faults = self.faults_class() if faults is None else faults
+        if not isinstance(self.faults, self.faults_class):
             raise TypeError(f"pass {self.faults_class.__name__} (it has this server's own knobs)")
-        self.faults = faults
         self.stats = RequestStats()
-        self.router = Router(case_insensitive=self.case_insensitive_paths)
-        self._httpd: _ThreadingServer | None = None
+        self._routes: list[Route] = []
+        self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
-        self.route("GET", "/_sandbox/faults", self._control_get_faults, kind=CONTROL)
-        self.route("POST", "/_sandbox/faults", self._control_set_faults, kind=CONTROL)
-        self.route("PATCH", "/_sandbox/faults", self._control_update_faults, kind=CONTROL)
-        self.route("GET", "/_sandbox/stats", self._control_stats, kind=CONTROL)
-        self.route("POST", "/_sandbox/reset-stats", self._control_reset_stats, kind=CONTROL)
+        change = self._change_faults
+        for method, pattern, handler in (
+            ("GET", "/_sandbox/faults", lambda request: Response.json(self.faults.snapshot())),
+            ("POST", "/_sandbox/faults", lambda request: change(request, self.faults.set)),
+            ("PATCH", "/_sandbox/faults", lambda request: change(request, self.faults.update)),
+            ("GET", "/_sandbox/stats", lambda request: Response.json(self.stats_snapshot())),
+            ("POST", "/_sandbox/reset-stats", self._reset_stats),
+        ):
+            self.route(method, pattern, handler, kind=CONTROL)
 
-    def route(self, method: str, pattern: str, handler: Handler, *, kind: str = DATA) -> Route:
-        return self.router.add(method, pattern, handler, kind)
+    def route(self, method: str, pattern: str, handler: Callable, *, kind: str = DATA) -> None:
+        """``{name}`` in ``pattern`` matches one path segment, passed in ``request.params``."""
+        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(pattern))
+        regex = re.compile(regex, re.IGNORECASE)
+        self._routes.append(Route(method, pattern, f"{method} {pattern}", handler, kind, regex))
 
-    # --- lifecycle ----------------------------------------------------------------------------
+    @classmethod
+    def serve(cls, config: Any = None, faults: Faults | None = None) -> Self:
+        """Start one (127.0.0.1, a free port unless the config names one) and return it running.
+
+        Prints nothing: the caller shows ``server.url`` and how to log in, then calls
+        ``server.wait()`` (Ctrl+C raises KeyboardInterrupt there) and ``server.stop()``.
+        """
+        return cls(config, faults).start()
 
     def start(self) -> Self:
-        if self._httpd is not None:
-            return self
-        httpd = _ThreadingServer((self.host, self._requested_port), _RequestHandler)
-        httpd.sandbox = self
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"{self.server_name}-{httpd.server_address[1]}",
-            daemon=True,
-        )
-        self._thread.start()
+        if self._httpd is None:
+            httpd = self._httpd = _Server(self)
+            name = f"{type(self).__name__}-{self.port}"
+            self._thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), name=name)
+            self._thread.daemon = True
+            self._thread.start()
         return self
 
     def stop(self) -> None:
@@ -320,7 +203,9 @@ class JsonHTTPServer:
         self._httpd = self._thread = None
         httpd.shutdown()
         httpd.server_close()
-        httpd.close_open_connections()
+        for connection in tuple(httpd.connections):  # wake threads parked on keep-alive reads
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
         if thread is not None:
             thread.join(timeout=5)
 
@@ -348,298 +233,198 @@ class JsonHTTPServer:
     @property
     def root_url(self) -> str:
         """``http://127.0.0.1:PORT`` (the control API lives under it)."""
-        return f"http://{self.host}:{self.port}"
+        return f"http://{self.config.host}:{self.port}"
 
     @property
     def url(self) -> str:
         """The API root clients are given: ``root_url`` + ``base_path``."""
         return self.root_url + self.base_path
 
-    # --- hooks a subclass may override --------------------------------------------------------
-
-    def error_response(
-        self, status: int, error: str, message: str, headers: Iterable[tuple[str, str]] = ()
-    ) -> Response:
+    def error_response(self, status: int, error: str, message: str, headers=()) -> Response:
         """The API's error body; this default is KashFlow's ``{"Error", "Message"}``."""
-        return json_response({"Error": error, "Message": message}, status, headers)
+        return Response.json({"Error": error, "Message": message}, status, headers)
 
-    def fault_response(self, decision: FaultDecision) -> Response:
-        action = decision.action
+    def fault_response(self, action: str) -> Response:
         if action == fault_actions.RATE_LIMIT:
-            return self.error_response(
-                429,
-                "TooManyRequests",
-                "Too many requests. Please slow down and try again later.",
-                headers=[("Retry-After", str(decision.retry_after_seconds))],
-            )
-        if action == fault_actions.SERVER_ERROR:
-            status = decision.server_error_status
-            if status == 500:
-                return self.error_response(500, "InternalServerError", "An error has occurred.")
-            return self.error_response(
-                status, HTTPStatus(status).phrase.replace(" ", ""), "The service is unavailable."
-            )
+            message = "Too many requests. Please slow down and try again later."
+            retry_after = (("Retry-After", str(self.faults.retry_after_seconds)),)
+            return self.error_response(429, "TooManyRequests", message, retry_after)
         if action == fault_actions.SQL_TIMEOUT:
-            return self.error_response(
-                400, fault_actions.SQL_TIMEOUT_ERROR, fault_actions.SQL_TIMEOUT_MESSAGE
-            )
+            error, message = fault_actions.SQL_TIMEOUT_ERROR, fault_actions.SQL_TIMEOUT_MESSAGE
+            return self.error_response(400, error, message)
         if action == fault_actions.HTML_ERROR:
-            return text_response(fault_actions.HTML_ERROR_PAGE, 502, "text/html")
-        raise ValueError(f"no response for fault action {action!r}")
+            return Response.html(fault_actions.HTML_ERROR_PAGE, 502)
+        status = self.faults.server_error_status
+        if status == 500:
+            return self.error_response(500, "InternalServerError", "An error has occurred.")
+        phrase = HTTPStatus(status).phrase.replace(" ", "")
+        return self.error_response(status, phrase, "The service is unavailable.")
+
+    def authenticate(self, request: Request) -> Any:
+        """Who sends a request to a DATA route (its handler's second argument), or HTTPError."""
+        return None
+
+    def faults_apply(self, route: Route) -> bool:
+        """Whether the generic fault knobs may pick this request."""
+        return route.kind == DATA or (route.kind == LOGIN and self.faults.faults_on_login)
 
     def stats_snapshot(self) -> dict[str, Any]:
         return self.stats.snapshot()
 
-    # --- dispatch -----------------------------------------------------------------------------
-
-    def dispatch(self, request: Request) -> Response | _Drop:
-        route, params, path_exists = self.router.resolve(request.method, request.path)
-        if route is None:
-            if path_exists:
-                response = self.error_response(
-                    405,
-                    "MethodNotAllowed",
-                    f"The requested resource does not support http method '{request.method}'.",
-                )
-            else:
-                response = self.error_response(
-                    404, "NotFound", "No HTTP resource was found that matches the request URI."
-                )
-            self.stats.record(request.method, f"{request.method} <unmatched>", response.status)
-            return response
-        request.params = params
-        request.route = route
-        if route.kind == CONTROL:
-            return self._call(route, request)
-
-        decision = fault_actions.NO_FAULT
-        if route.kind == DATA or self.faults.faults_on_login:
-            decision = self.faults.decide()
-            if decision.latency_s:
-                time.sleep(decision.latency_s)
-            if decision.action is not None:
-                self.stats.incr(f"fault.{decision.action}")
-                if decision.action != fault_actions.DROP:
-                    response = self.fault_response(decision)
-                    self.stats.record(request.method, route.key, response.status)
-                    return response
-                if not decision.drop_after_handler:
-                    self.stats.record(request.method, route.key, "dropped")
-                    return DROP_CONNECTION
-
-        response = self._call(route, request)
-        if decision.drop_after_handler:
-            self.stats.record(request.method, route.key, "dropped")
-            return DROP_CONNECTION
-        self.stats.record(request.method, route.key, response.status)
+    def dispatch(self, request: Request) -> Response | None:
+        """The answer to one request; None closes the connection without one."""
+        path = request.path.rstrip("/") or "/"
+        matches = [(route, m) for route in self._routes if (m := route.regex.fullmatch(path))]
+        found = [(route, m) for route, m in matches if route.method == request.method]
+        route, match = found[0] if found else (None, None)
+        key = route.key if route else f"{request.method} <unmatched>"
+        if route is not None:
+            request.params = {name: unquote(value) for name, value in match.groupdict().items()}
+        if route is not None and route.kind == CONTROL:
+            response = self._call(route, request)
+        else:
+            response = self._hostile_answer(request) or self._answer(route, request, bool(matches))
+            self.stats.record(request.method, key, response.status if response else "dropped")
+            if response is not None and self.faults.trickle_seconds:
+                response = replace(response, trickle=self.faults.trickle_seconds)
+        logger.debug("%s -> %s", key, response.status if response else "dropped")
         return response
 
-    def _call(self, route: Route, request: Request) -> Response:
+    def _answer(self, route: Route | None, request: Request, path_known: bool) -> Response | None:
+        if route is None:
+            if path_known:
+                message = f"The requested resource does not support http method '{request.method}'."
+                return self.error_response(405, "MethodNotAllowed", message)
+            message = "No HTTP resource was found that matches the request URI."
+            return self.error_response(404, "NotFound", message)
+        action = None
+        if self.faults_apply(route):
+            time.sleep(self.faults.latency_ms / 1000)
+            action = self.faults.decide()
+            if action is not None:
+                self.stats.incr(f"fault.{action}")
+            if action not in (None, fault_actions.DROP):
+                return self.fault_response(action)
+            if action == fault_actions.DROP and not self.faults.drop_after_handler:
+                return None
+        response = self._call(route, request)
+        return None if action == fault_actions.DROP else response  # DROP here: after the work
+
+    def _hostile_answer(self, request: Request) -> Response | None:
+        """What the redirect and gzip-bomb knobs answer instead of the API, when set."""
+        if self.faults.redirect_to:
+            return Response.empty(307, (("Location", self.faults.redirect_to + request.path),))
+        if self.faults.gzip_bomb_mb:
+            bomb = gzip_bomb(self.faults.gzip_bomb_mb)
+            return Response(200, bomb, headers=(("Content-Encoding", "gzip"),))
+        return None
+
+    def _call(self, route: Route, request: Request) -> Response | None:
         try:
+            if route.kind == DATA:
+                return route.handler(request, self.authenticate(request))
             return route.handler(request)
         except HTTPError as error:
-            return self.error_response(error.status, error.error, error.message, error.headers)
+            return self.error_response(error.status, error.error, error.message)
         except Exception:
-            logger.exception("%s %s: handler failed", request.method, request.path)
+            logger.exception("%s %s: handler failed", request.method, route.pattern)
             return self.error_response(500, "InternalServerError", "An error has occurred.")
 
-    # --- control API --------------------------------------------------------------------------
-
-    def _control_get_faults(self, request: Request) -> Response:
-        return json_response(self.faults.snapshot())
-
-    def _control_set_faults(self, request: Request) -> Response:
-        return self._change_faults(request, self.faults.set)
-
-    def _control_update_faults(self, request: Request) -> Response:
-        return self._change_faults(request, self.faults.update)
-
     def _change_faults(self, request: Request, change: Callable[..., None]) -> Response:
-        knobs = request.json() if request.body.strip() else {}
+        knobs = request.json(empty={})
         if not isinstance(knobs, dict):
             raise HTTPError(400, "InvalidRequest", "Send a JSON object of knob values.")
-        try:
-            change(**{name: _plain(value) for name, value in knobs.items()})
+        try:  # loads() reads fractions as Decimal; knobs take floats
+            change(**{k: float(v) if isinstance(v, Decimal) else v for k, v in knobs.items()})
         except ValueError as error:
             raise HTTPError(400, "InvalidRequest", str(error)) from None
-        return json_response(self.faults.snapshot())
+        return Response.json(self.faults.snapshot())
 
-    def _control_stats(self, request: Request) -> Response:
-        return json_response(self.stats_snapshot())
-
-    def _control_reset_stats(self, request: Request) -> Response:
+    def _reset_stats(self, request: Request) -> Response:
         self.stats.reset()
-        return json_response(self.stats_snapshot())
+        return Response.json(self.stats_snapshot())
 
 
-class ConfiguredSandbox(JsonHTTPServer):
-    """A sandbox built from a frozen config dataclass (with ``host`` and ``port``) and faults.
-
-    A subclass names its ``config_class``; ``serve()`` starts one the way the CLI wants it.
-    """
-
-    config_class: ClassVar[type]
-
-    def __init__(self, config: Any = None, faults: Faults | None = None) -> None:
-        config = config or self.config_class()
-        super().__init__(host=config.host, port=config.port, faults=faults)
-        self.config = config
-
-    @classmethod
-    def serve(
-        cls,
-        config: Any = None,
-        faults: Faults | None = None,
-        *,
-        host: str | None = None,
-        port: int | None = None,
-    ) -> Self:
-        """Start a sandbox (127.0.0.1, free port unless ``port`` is given) and return it running.
-
-        Prints nothing: the caller shows ``server.url`` and how to log in, then calls
-        ``server.wait()`` (Ctrl+C raises KeyboardInterrupt there) and ``server.stop()``.
-        """
-        config = config or cls.config_class()
-        given = {"host": host, "port": port}
-        overrides = {name: value for name, value in given.items() if value is not None}
-        if overrides:
-            config = replace(config, **overrides)
-        return cls(config, faults).start()
+@functools.cache
+def gzip_bomb(megabytes: int) -> bytes:
+    """Gzip that inflates to ``megabytes`` MiB of JSON-looking bytes: ``{"Data":["AAAA…"]}``."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [packer.compress(b'{"Data":["')]
+    parts += [packer.compress(b"A" * 1024 * 1024) for _ in range(megabytes)]
+    return b"".join([*parts, packer.compress(b'"]}'), packer.flush()])
 
 
-def _plain(value: Any) -> Any:
-    # Knob values arrive through loads(); a fractional number is a Decimal there.
-    return float(value) if isinstance(value, Decimal) else value
-
-
-class _ThreadingServer(ThreadingHTTPServer):
+class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128  # the default 5 drops SYNs when many clients connect at once
-    sandbox: JsonHTTPServer
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(*args, **kwargs)
+    def __init__(self, sandbox: SandboxServer) -> None:
+        self.sandbox = sandbox
+        self.connections: set[socket.socket] = set()  # open ones, closed by ``stop()``
+        super().__init__((sandbox.config.host, sandbox.config.port), _Handler)
 
-    def track(self, connection: socket.socket, open_: bool) -> None:
-        with self._connections_lock:
-            if open_:
-                self._connections.add(connection)
-            else:
-                self._connections.discard(connection)
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        self.connections.add(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connections.discard(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that hangs up mid-answer is normal here; socketserver would print a traceback.
         logger.debug("connection from %s ended with an error", client_address, exc_info=True)
 
-    def close_open_connections(self) -> None:
-        """Wake handler threads parked on idle keep-alive connections so they end."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
 
-
-class _RequestHandler(BaseHTTPRequestHandler):
+class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: _ThreadingServer
+    server: _Server
 
     def setup(self) -> None:
-        self.timeout = self.server.sandbox.idle_connection_timeout
+        self.timeout = IDLE_TIMEOUT
         super().setup()
-        with contextlib.suppress(OSError):
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.server.track(self.connection, True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.track(self.connection, False)
+        # Headers and body go out in separate writes: without this, Nagle + delayed ACK ~40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _dispatch(self) -> None:
-        started = time.perf_counter()
         sandbox = self.server.sandbox
+        length = self.headers.get("Content-Length") or "0"
+        if not length.isdigit() or "Transfer-Encoding" in self.headers:  # chunked: not read
+            self.close_connection = True
+            return self._send(sandbox.error_response(400, "InvalidRequest", "Bad Content-Length."))
+        if int(length) > MAX_BODY_BYTES:
+            self.close_connection = True
+            message = "The request body is too large."
+            return self._send(sandbox.error_response(413, "RequestTooLarge", message))
         split = urlsplit(self.path)
-        try:
-            body = self._read_body()
-        except HTTPError as error:
+        query = {name.lower(): value for name, value in parse_qsl(split.query, True)}
+        body = self.rfile.read(int(length))
+        response = sandbox.dispatch(Request(self.command, split.path, query, self.headers, body))
+        if response is None:
             self.close_connection = True
-            self._write(sandbox.error_response(error.status, error.error, error.message))
-            return
-        request = Request(
-            method=self.command,
-            path=split.path,
-            query=dict(parse_qsl(split.query, keep_blank_values=True)),
-            headers=self.headers,
-            body=body,
-        )
-        outcome = sandbox.dispatch(request)
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        status = "dropped" if isinstance(outcome, _Drop) else outcome.status
-        logger.debug("%s %s -> %s (%.1f ms)", self.command, request.log_path(), status, elapsed_ms)
-        if isinstance(outcome, _Drop):
-            self.close_connection = True
-            return
-        self._write(outcome)
+        else:
+            self._send(response)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
 
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        length_text = self.headers.get("Content-Length")
-        if not length_text:
-            return b""
-        try:
-            length = int(length_text)
-        except ValueError:
-            raise HTTPError(400, "InvalidRequest", "Bad Content-Length.") from None
-        if length < 0 or length > MAX_BODY_BYTES:
-            raise HTTPError(413, "RequestTooLarge", "The request body is too large.")
-        return self.rfile.read(length)
-
-    def _read_chunked(self) -> bytes:
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            size_line = self.rfile.readline(1024)
-            try:
-                size = int(size_line.split(b";")[0].strip(), 16)
-            except ValueError:
-                raise HTTPError(400, "InvalidRequest", "Bad chunked body.") from None
-            if size == 0:
-                while self.rfile.readline(1024).strip():  # trailers
-                    pass
-                return b"".join(chunks)
-            total += size
-            if total > MAX_BODY_BYTES:
-                raise HTTPError(413, "RequestTooLarge", "The request body is too large.")
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline(1024)
-
-    def _write(self, response: Response) -> None:
-        status = response.status
-        try:
-            phrase = HTTPStatus(status).phrase
-        except ValueError:
-            phrase = ""
-        lines = [
-            f"HTTP/1.1 {status} {phrase}",
-            f"Date: {self.date_time_string()}",
-            f"Content-Length: {len(response.body)}",
-        ]
+    def _send(self, response: Response) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Length", str(len(response.body)))
         if response.content_type:
-            lines.append(f"Content-Type: {response.content_type}")
-        lines.extend(f"{name}: {value}" for name, value in response.headers)
+            self.send_header("Content-Type", response.content_type)
+        for name, value in response.headers:
+            self.send_header(name, value)
         if self.close_connection:
-            lines.append("Connection: close")
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        # One write: headers and body in separate packets meet Nagle + delayed ACK (~40 ms).
-        self.wfile.write(head + response.body)
+            self.send_header("Connection", "close")
+        self.end_headers()
+        step = 1 if response.trickle else max(1, len(response.body))  # trickle: byte by byte
+        for start in range(0, len(response.body), step):
+            if response.trickle:
+                time.sleep(response.trickle)
+            self.wfile.write(response.body[start : start + step])
+
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        pass  # the request line holds the path (tokens, codes): ``dispatch`` logs the route
 
     def log_message(self, format: str, *args: Any) -> None:
         # http.server's own messages (bad request lines, timeouts); never headers or bodies.

@@ -14,21 +14,22 @@ Amounts follow KashFlow's conventions: ``GrossAmount``, ``NetAmount``, ``VATAmou
 The first customers are hand-made to cover what the review page must cope with (KashFlow's own
 documentation address, addresses without a city, postcode or country, foreign customers, private
 individuals, codes that need URL encoding, contact details in odd places); the rest are drawn
-from name and address pools. Both, and the company and its currencies, are data files in
+from pools. Both, the company, its currencies and the records' JSON shapes are data files in
 ``sandbox/reference/kashflow/``.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sandbox.reference_files import read_csv, read_json, read_lines
+from sandbox.reference_files import fill, read_csv, read_json, read_lines
 
 HOME_CURRENCY = "GBP"
 
@@ -37,18 +38,13 @@ OVERDUE, OVERDUE_PART_PAID, OVERPAID, DRAFT = "Overdue", "OverduePartPaid", "Ove
 STATUSES = (PAID, UNPAID, PART_PAID, OVERDUE, OVERDUE_PART_PAID, OVERPAID, DRAFT)
 OPEN_STATUSES = frozenset({UNPAID, PART_PAID, OVERDUE, OVERDUE_PART_PAID})
 DEFAULT_STATUS_WEIGHTS: Mapping[str, float] = {
-    PAID: 50,
-    OVERDUE: 16,
-    UNPAID: 12,
-    OVERDUE_PART_PAID: 7,
-    PART_PAID: 5,
-    OVERPAID: 3,
-    DRAFT: 2,
+    row["status"]: int(row["weight"]) for row in read_csv("kashflow/status_weights.csv")
 }
 
 FIRST_INVOICE_NUMBER = 1001
 HISTORY_DAYS = 540  # invoices go back about 18 months
-NO_DATE = "1900-01-01 12:00:00"  # what KashFlow writes for "never"
+_NEVER = date(1900, 1, 1)  # KashFlow's date for "never"
+_OVERDUE = (OVERDUE, OVERDUE_PART_PAID)
 
 _CENT = Decimal("0.01")
 _FOUR_DP = Decimal("0.0001")
@@ -66,8 +62,27 @@ def kashflow_date(day: date | None, offset: bool = False) -> str | None:
     return f"{day.isoformat()} 12:00:00" + (" +01:00" if offset else "")
 
 
-@dataclass(frozen=True, slots=True)
+# The wire shapes of invoices, customers and their parts, with ``"{name}"`` placeholders.
+RECORDS: dict[str, Any] = read_json("kashflow/records.json")
+_HOSTILE: dict[str, Any] = read_json("kashflow/hostile.json")  # for ``generate(hostile=True)``
+
+
+def fill_record(template: Any, values: Mapping[str, Any], offset: bool = False) -> Any:
+    """A record from its template, every Decimal and date as KashFlow writes them: money with 4
+    places, ``kashflow_date`` (with ``+01:00`` if ``offset``)."""
+
+    def wire(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return money(value)
+        return kashflow_date(value, offset) if isinstance(value, date) else value
+
+    return fill(template, values, wire)
+
+
+@dataclass(slots=True)
 class Currency:
+    """A row of ``currencies.csv`` (text), typed."""
+
     code: str
     name: str
     symbol: str
@@ -75,31 +90,21 @@ class Currency:
     decimals: int
     symbol_on_right: bool = False
 
+    def __post_init__(self) -> None:
+        self.rate, self.decimals = Decimal(self.rate), int(self.decimals)
+        self.symbol_on_right = self.symbol_on_right in (True, "true")
+
     @property
     def quantum(self) -> Decimal:
         return Decimal(1).scaleb(-self.decimals)
 
     def as_json(self, rate: Decimal | None = None) -> dict[str, Any]:
-        return {
-            "Code": self.code,
-            "Name": self.name,
-            "Symbol": self.symbol,
-            "ExchangeRate": money(rate if rate is not None else self.rate),
-            "DisplaySymbolOnRight": self.symbol_on_right,
-        }
+        """As KashFlow shows it, with the invoice's own ``rate`` if given."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        return fill_record(RECORDS["currency"], {**values, "rate": rate or self.rate})
 
 
-CURRENCIES = {
-    row["code"]: Currency(
-        row["code"],
-        row["name"],
-        row["symbol"],
-        Decimal(row["units_per_gbp"]),
-        int(row["decimals"]),
-        symbol_on_right=row["symbol_on_right"] == "true",
-    )
-    for row in read_csv("kashflow/currencies.csv")
-}
+CURRENCIES = {row["code"]: Currency(**row) for row in read_csv("kashflow/currencies.csv")}
 _EU_COUNTRIES = frozenset({"IE", "DE", "FR", "NL", "SE"})
 
 # (Line1, Line2, Line3, Line4, PostCode, CountryCode, CountryName); None is sent as null.
@@ -125,6 +130,7 @@ class _CustomerSpec:
     mark_primary: bool = True  # KashFlow's doc example has contacts without IsPrimary
     activity: int = 3  # relative share of the random invoices
     note: str = ""
+    open_reference: str = ""  # the CustomerReference of its open invoices, if given
 
     @classmethod
     def from_json(cls, entry: dict[str, Any]) -> _CustomerSpec:
@@ -155,6 +161,7 @@ _SURNAMES = read_lines("kashflow/surnames.txt")
 _FIRST_NAMES = read_lines("kashflow/first_names.txt")
 _TITLES = ("Mr", "Mrs", "Ms", "Miss", "Dr", "")  # "" = no title (a blank line in a file is lost)
 _POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+_PUBLIC_BODIES = ("Primary School", "Town Council", "Community Trust")
 
 # (description, minimum quantity, maximum quantity, unit price in GBP)
 _CATALOGUE = tuple(
@@ -162,6 +169,7 @@ _CATALOGUE = tuple(
     for row in read_csv("kashflow/catalogue.csv")
 )
 _PAYMENT_REFERENCES = read_lines("kashflow/payment_references.txt")
+_PHONE_FORMATS = read_lines("kashflow/phone_formats.txt")
 
 # The demo company as GET /settings/companydetails shows it; HomeCurrency is a placeholder in
 # the file, filled from the currency table so the two cannot disagree.
@@ -173,11 +181,11 @@ COMPANY_NAME: str = _COMPANY_DETAILS["CompanyName"]
 # --- the dataset ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class InvoiceRecord:
     """One invoice: typed values (for sorting and filtering) plus its two JSON shapes."""
 
-    number: int
+    number: int | str  # text only in the hostile books
     customer_code: str
     customer_name: str
     customer_reference: str
@@ -201,6 +209,11 @@ class InvoiceRecord:
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def order(self) -> tuple[bool, int | str]:
+        """How invoices sort by number: numbers first, then (hostile books) text numbers."""
+        return isinstance(self.number, str), self.number
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class CustomerRecord:
@@ -212,49 +225,40 @@ class CustomerRecord:
     summary: dict[str, Any] = field(repr=False)  # a row of GET /customers
 
 
+@dataclass(eq=False)
 class Dataset:
     """Customers, invoices (by ascending Number) and company details, with lookups."""
 
-    def __init__(
-        self,
-        *,
-        company: dict[str, Any],
-        customers: Iterable[CustomerRecord],
-        invoices: Iterable[InvoiceRecord],
-        seed: int,
-        as_of: date,
-    ) -> None:
-        self.company = company
-        self.customers = tuple(customers)
-        self.invoices = tuple(sorted(invoices, key=lambda invoice: invoice.number))
-        self.seed = seed
-        self.as_of = as_of
+    company: dict[str, Any]
+    customers: tuple[CustomerRecord, ...]
+    invoices: tuple[InvoiceRecord, ...]
+    seed: int
+    as_of: date
+
+    def __post_init__(self) -> None:
+        self.customers = tuple(self.customers)
+        self.invoices = tuple(sorted(self.invoices, key=lambda invoice: invoice.order))
         self._customers_by_code = {record.code.casefold(): record for record in self.customers}
-        self._invoices_by_number = {invoice.number: invoice for invoice in self.invoices}
-
-    @property
-    def company_name(self) -> str:
-        return self.company["CompanyName"]
-
-    @property
-    def customers_by_code(self) -> dict[str, CustomerRecord]:
-        return {customer.code: customer for customer in self.customers}
+        # Two invoices may share a number (hostile books): the first one is found.
+        self._invoices_by_number = {i.number: i for i in reversed(self.invoices)}
 
     def customer(self, code: str) -> CustomerRecord | None:
         """The customer with this code (KashFlow codes match case-insensitively)."""
         return self._customers_by_code.get(code.casefold())
 
     def invoice(self, number: int | str) -> InvoiceRecord | None:
+        """The invoice with this number: as given ("²", " 12 "), else as a whole number."""
+        if (found := self._invoices_by_number.get(number)) is not None:
+            return found
         try:
             return self._invoices_by_number.get(int(number))
         except (TypeError, ValueError):
             return None
 
     def invoices_with_status(self, *statuses: str) -> list[InvoiceRecord]:
-        wanted = set(statuses)
-        return [invoice for invoice in self.invoices if invoice.status in wanted]
+        return [invoice for invoice in self.invoices if invoice.status in statuses]
 
-    def open_invoice_numbers(self) -> list[int]:
+    def open_invoice_numbers(self) -> list[int | str]:
         """Numbers of the Unpaid, PartPaid, Overdue and OverduePartPaid invoices, ascending."""
         return [invoice.number for invoice in self.invoices if invoice.is_open]
 
@@ -275,6 +279,8 @@ def generate(
     *,
     credit_notes: int | None = None,
     omit_due_amount: float = 0.0,
+    hostile: bool = False,
+    credit_customer: bool = False,
 ) -> Dataset:
     """Build the demo books. Same arguments, same data (``as_of`` defaults to today).
 
@@ -282,6 +288,13 @@ def generate(
     positive weight appears at least once when there are enough invoices. ``credit_notes``
     (default: 2 when there are 40+ invoices) are part of ``invoices``. ``omit_due_amount`` is the
     share of invoices (0..1) sent without ``DueAmount``, so clients must compute it.
+
+    ``hostile`` adds the customers of ``hostile.json`` (markdown, LaTeX, HTML, spreadsheet
+    formulas and terminal escapes in their text) with open invoices numbered ``hostile.json``'s
+    text numbers and a 5,000-digit one, two invoices sharing one number, and an open EUR invoice
+    whose list row has ``Currency: null``; none of it changes the other books.
+    ``credit_customer``: the first customer owing anything shows only half of it as its
+    ``OutstandingBalance``, as with an unallocated credit note.
     """
     if invoices < 0 or customers < 1:
         raise ValueError("need invoices >= 0 and customers >= 1")
@@ -295,39 +308,35 @@ def generate(
     credit_notes = min(credit_notes, invoices)
 
     rng = random.Random(f"kashflow-sandbox:{seed}")
-    specs = _customer_specs(rng, customers)
-    drafts = _invoice_drafts(rng, specs, invoices, credit_notes, weights, as_of)
-    return _assemble(rng, specs, drafts, as_of, seed, omit_due_amount)
-
-
-def _customer_specs(rng: random.Random, count: int) -> list[_CustomerSpec]:
-    specs = list(_SPECIAL_CUSTOMERS[:count])
+    specs = list(_SPECIAL_CUSTOMERS[:customers])
     used = {spec.code for spec in specs}
-    while len(specs) < count:
+    while len(specs) < customers:
         specs.append(_random_customer(rng, used))
-    return specs
+    drafts = _invoice_drafts(rng, specs, invoices, credit_notes, weights, as_of)
+    customers, records = _assemble(rng, specs, drafts, as_of, omit_due_amount)
+    if hostile:
+        _add_hostile_books(customers, records, seed, as_of)
+    owing = next((c for c in customers if c.detail["OutstandingBalance"] > 0), None)
+    if credit_customer and owing is not None:
+        balance = money((owing.detail["OutstandingBalance"] / 2).quantize(_CENT))
+        owing.detail["OutstandingBalance"] = owing.summary["OutstandingBalance"] = balance
+    return Dataset(dict(_COMPANY_DETAILS), customers, records, seed, as_of)
 
 
 def _random_customer(rng: random.Random, used: set[str]) -> _CustomerSpec:
     private = rng.random() < 0.2
     title, first, last = rng.choice(_TITLES), rng.choice(_FIRST_NAMES), rng.choice(_SURNAMES)
+    code_word = last
     if private:
         name = f"{title} {first} {last}".strip()
-        code_word = last
     else:
-        place = rng.choice(_PLACES)
-        form = rng.random()
+        place, form = rng.choice(_PLACES), rng.random()
         if form < 0.08:
             name = f"{last} & Sons Ltd"
-            code_word = last
         elif form < 0.12:
-            name = rng.choice(
-                (f"{place} Primary School", f"{place} Town Council", f"{place} Community Trust")
-            )
-            code_word = place
+            name, code_word = f"{place} {rng.choice(_PUBLIC_BODIES)}", place
         else:
-            name = f"{place} {rng.choice(_TRADES)} {rng.choice(_SUFFIXES)}"
-            code_word = place
+            name, code_word = f"{place} {rng.choice(_TRADES)} {rng.choice(_SUFFIXES)}", place
     code = _unique_code(code_word, used)
 
     town, county, area, localities = rng.choice(_TOWNS)
@@ -369,17 +378,7 @@ def _random_customer(rng: random.Random, used: set[str]) -> _CustomerSpec:
     if rng.random() < 0.15:
         email = ""
     number = f"{rng.randint(0, 999):03d}"
-    phone = rng.choice(
-        (
-            f"0113 496 0{number}",
-            f"+44 113 496 0{number}",
-            f"07700 900{number}",
-            f"07700900{number}",
-            f"(0)20 7946 0{number}",
-            f"01632 960{number}",
-            f"+44 (0)1632 960{number}",
-        )
-    )
+    phone = rng.choice(_PHONE_FORMATS).format(n=number)
     if rng.random() < 0.12:
         phone = ""
     contacts = [(title if private else rng.choice(_TITLES), first, last)]
@@ -410,13 +409,10 @@ def _random_customer(rng: random.Random, used: set[str]) -> _CustomerSpec:
 
 def _unique_code(word: str, used: set[str]) -> str:
     stem = "".join(ch for ch in word.upper() if ch.isalnum())[:4] or "CUST"
-    number = 1
-    while True:
-        code = f"{stem}{number:02d}"
-        if code not in used:
-            used.add(code)
-            return code
-        number += 1
+    codes = (f"{stem}{number:02d}" for number in itertools.count(1))
+    code = next(code for code in codes if code not in used)
+    used.add(code)
+    return code
 
 
 @dataclass(slots=True)
@@ -427,6 +423,10 @@ class _InvoiceDraft:
     due: date
     credit: bool = False
     order: float = 0.0
+    # Set when the drafts are numbered, in issue order:
+    number: int = 0
+    customer_id: int = 0
+    omit_due: bool = False  # sent without DueAmount
 
 
 def _invoice_drafts(
@@ -473,7 +473,7 @@ def _invoice_drafts(
 
 def _dates_for(rng: random.Random, status: str, terms: int, as_of: date) -> tuple[date, date]:
     """Issue and due dates that fit the status: Overdue* only when due < as_of."""
-    if status in (OVERDUE, OVERDUE_PART_PAID):
+    if status in _OVERDUE:
         latest_overdue = max(1, HISTORY_DAYS - terms)
         days_overdue = min(latest_overdue, 1 + int(rng.expovariate(1 / 55)))
         due = as_of - timedelta(days=days_overdue)
@@ -492,22 +492,16 @@ def _assemble(
     specs: list[_CustomerSpec],
     drafts: list[_InvoiceDraft],
     as_of: date,
-    seed: int,
     omit_due_amount: float,
-) -> Dataset:
+) -> tuple[list[CustomerRecord], list[InvoiceRecord]]:
     customer_ids = {spec.code: 10500 + index * 7 for index, spec in enumerate(specs)}
     drafts.sort(key=lambda draft: (draft.issued, draft.order))
-    records = [
-        _invoice_record(
-            rng,
-            draft,
-            FIRST_INVOICE_NUMBER + index,
-            customer_ids[draft.spec.code],
-            as_of,
-            omit_due=rng.random() < omit_due_amount,
-        )
-        for index, draft in enumerate(drafts)
-    ]
+    records = []
+    for index, draft in enumerate(drafts):
+        draft.number = FIRST_INVOICE_NUMBER + index
+        draft.customer_id = customer_ids[draft.spec.code]
+        draft.omit_due = rng.random() < omit_due_amount
+        records.append(_invoice_record(rng, draft, as_of))
     by_customer: dict[str, list[InvoiceRecord]] = {}
     for record in records:
         by_customer.setdefault(record.customer_code, []).append(record)
@@ -515,8 +509,36 @@ def _assemble(
         _customer_record(rng, spec, customer_ids[spec.code], by_customer.get(spec.code, []), as_of)
         for spec in specs
     ]
-    company = dict(_COMPANY_DETAILS)
-    return Dataset(company=company, customers=customers, invoices=records, seed=seed, as_of=as_of)
+    return customers, records
+
+
+def _add_hostile_books(
+    customers: list[CustomerRecord], invoices: list[InvoiceRecord], seed: int, as_of: date
+) -> None:
+    """The hostile customers and their open invoices (see ``generate``), from their own draws."""
+    rng = random.Random(f"kashflow-sandbox:{seed}:hostile")
+    specs = [_CustomerSpec.from_json(entry) for entry in _HOSTILE["customers"]]
+    *texts, euro = specs
+    numbers = [*_HOSTILE["invoice_numbers"], "1234567890" * 500]
+    first = FIRST_INVOICE_NUMBER + len(invoices)  # the drafts' numbers, some replaced below
+    shared = first + len(numbers)  # the number two invoices share
+    plan = [(texts[index % len(texts)], number) for index, number in enumerate(numbers)]
+    plan += [(texts[0], shared), (texts[1], shared), (euro, None)]  # None: its draft's number
+    ids = {spec.code: 10500 + (len(customers) + index) * 7 for index, spec in enumerate(specs)}
+    by_customer: dict[str, list[InvoiceRecord]] = {spec.code: [] for spec in specs}
+    for offset, (spec, number) in enumerate(plan):
+        draft = _InvoiceDraft(spec, OVERDUE, *_dates_for(rng, OVERDUE, spec.terms, as_of))
+        draft.number, draft.customer_id = first + offset, ids[spec.code]
+        invoice = _invoice_record(rng, draft, as_of)
+        if number is not None:
+            invoice.number = invoice.summary["Number"] = invoice.detail["Number"] = number
+        if spec is euro:
+            invoice.summary["Currency"] = None  # the list row; the customer has the currency
+        invoices.append(invoice)
+        by_customer[spec.code].append(invoice)
+    customers.extend(
+        _customer_record(rng, spec, ids[spec.code], by_customer[spec.code], as_of) for spec in specs
+    )
 
 
 def _guid(rng: random.Random) -> str:
@@ -530,15 +552,8 @@ def _address_json(address: Address, blank_as_null: bool) -> dict[str, Any]:
     }
 
 
-def _invoice_record(
-    rng: random.Random,
-    draft: _InvoiceDraft,
-    number: int,
-    customer_id: int,
-    as_of: date,
-    omit_due: bool,
-) -> InvoiceRecord:
-    spec, status = draft.spec, draft.status
+def _invoice_record(rng: random.Random, draft: _InvoiceDraft, as_of: date) -> InvoiceRecord:
+    spec, status, number = draft.spec, draft.status, draft.number
     currency = CURRENCIES[spec.currency]
     rate = currency.rate
     if currency.code != HOME_CURRENCY:
@@ -547,7 +562,10 @@ def _invoice_record(
     vat_level = Decimal(20) if spec.currency == HOME_CURRENCY else Decimal(0)
     sign = -1 if draft.credit else 1
 
-    line_items = []
+    def home(amount: Decimal) -> Decimal:
+        return (amount / rate).quantize(_CENT, ROUND_HALF_UP)
+
+    line_items, net, vat = [], Decimal(0), Decimal(0)
     for line_number, (description, low, high, price) in enumerate(
         rng.sample(_CATALOGUE, rng.randint(1, 3) if not draft.credit else 1), start=1
     ):
@@ -555,28 +573,18 @@ def _invoice_record(
         unit = (Decimal(price) * currency.rate).quantize(currency.quantum, ROUND_HALF_UP)
         line_net = (quantity * unit).quantize(currency.quantum)
         line_vat = (line_net * vat_level / 100).quantize(currency.quantum, ROUND_HALF_UP)
-        line_items.append(
-            {
-                "Number": line_number,
-                "Description": description if not draft.credit else f"Credit: {description}",
-                "Quantity": money(quantity),
-                "Rate": money(unit),
-                "HomeCurrencyRate": money((unit / rate).quantize(_CENT, ROUND_HALF_UP)),
-                "VATLevel": money(vat_level),
-                "VATExempt": False,
-                "VATAmount": money(line_vat),
-                "HomeCurrencyVATAmount": money((line_vat / rate).quantize(_CENT, ROUND_HALF_UP)),
-                "NominalCode": 4000,
-                "NominalName": "Sales - Joinery",
-                "ProductCode": "",
-                "ProductName": "",
-                "ProjectNumber": 0,
-                "_net": line_net,
-                "_vat": line_vat,
-            }
-        )
-    net = sum((item.pop("_net") for item in line_items), Decimal(0))
-    vat = sum((item.pop("_vat") for item in line_items), Decimal(0))
+        net, vat = net + line_net, vat + line_vat
+        line = {
+            "number": line_number,
+            "description": description if not draft.credit else f"Credit: {description}",
+            "quantity": quantity,
+            "rate": unit,
+            "home_rate": home(unit),
+            "vat_level": vat_level,
+            "vat": line_vat,
+            "home_vat": home(line_vat),
+        }
+        line_items.append(fill_record(RECORDS["line_item"], line))
     gross = net + vat
 
     paid_foreign = Decimal(0)
@@ -591,132 +599,79 @@ def _invoice_record(
             max((gross * share).quantize(currency.quantum), currency.quantum),
             gross - currency.quantum,
         )
-    due_amount = gross - paid_foreign
-    paid_home = (paid_foreign / rate).quantize(_CENT, ROUND_HALF_UP)
-    home_gross = (gross / rate).quantize(_CENT, ROUND_HALF_UP)
-    home_vat = (vat / rate).quantize(_CENT, ROUND_HALF_UP)
 
-    payments = _payments(rng, draft, number, paid_foreign, gross, as_of)
+    payments = _payments(rng, draft, paid_foreign, gross, as_of)
     paid_date = payments[-1][0] if status in (PAID, OVERPAID) and payments else None
-    last_payment = payments[-1][0] if payments else None
-    overdue_days = (as_of - draft.due).days if status in (OVERDUE, OVERDUE_PART_PAID) else 0
+    overdue_days = (as_of - draft.due).days if status in _OVERDUE else 0
     offset = rng.random() < 0.07 and 4 <= draft.issued.month <= 10
     reference = ""
     if not spec.private and rng.random() < 0.45:
         reference = f"PO-{rng.randint(1000, 99999)}"
-    if spec.code == "BRIG01" and status in OPEN_STATUSES:
-        reference = (
-            "Phase 2 refurbishment of the ground-floor offices at 42 Stonegate, York, as per the "
-            "variation agreed by email on site with the facilities manager"
-        )
-    address = _address_json(spec.address, blank_as_null=True)
-    summary = {
-        "Id": 734000 + number * 3,
-        "Number": number,
-        "CustomerId": customer_id,
-        "CustomerCode": spec.code,
-        "CustomerName": spec.name,
-        "CustomerReference": reference,
-        "IssuedDate": kashflow_date(draft.issued, offset),
-        "DueDate": kashflow_date(draft.due, offset),
-        "PaidDate": kashflow_date(paid_date, offset),
-        "NetAmount": money(net),
-        "VATAmount": money(vat),
-        "GrossAmount": money(gross),
-        "TotalPaidAmount": money(paid_home),
-        "DueAmount": money(due_amount),
-        "HomeCurrencyGrossAmount": money(home_gross),
-        "HomeCurrencyVATAmount": money(home_vat),
-        "Status": status,
-        "OverdueDays": overdue_days,
-        "Type": "CreditNote" if draft.credit else "Invoice",
-        "Currency": currency.as_json(rate),
-        "Address": address,
-        "LineItems": None,
-        "EmailCount": 1 if status != DRAFT else 0,
-        "FileCount": 0,
-        "VATReturnId": 0,
-        "ProjectNumber": 0,
-        "ProjectName": None,
-        "IsArchived": False,
-        "IsCISReverseCharge": False,
-        "AutomaticCreditControlEnabled": status in (OVERDUE, OVERDUE_PART_PAID),
-    }
-    if omit_due:
-        del summary["DueAmount"]
-    guid = _guid(rng)
+    if spec.open_reference and status in OPEN_STATUSES:
+        reference = spec.open_reference
     contact = spec.contacts[0] if spec.contacts else ("", "", "")
-    detail = {
-        **summary,
-        "LineItems": line_items,
-        "PaymentLines": [
-            {
-                "Id": number * 10 + index,
-                "InvoiceNumber": number,
-                "Date": kashflow_date(day, offset),
-                "Amount": money(amount),
-                "Method": 2,
-                "Reference": reference_text,
-                "Note": "",
-                "AccountId": 55166,
-                "Permalink": f"/v2/documents/invoice/payment/{_guid(rng)}",
-                "IsPaymentCreditNote": False,
-            }
-            for index, (day, amount, reference_text) in enumerate(payments, start=1)
-        ],
-        "ReminderLetters": [
+    reminders = [draft.due + timedelta(days=after) for after in (7, 21, 45) if after < overdue_days]
+
+    def payment_line(index: int, payment: tuple[date, Decimal, str]) -> dict[str, Any]:
+        line = {"id": number * 10 + index, "number": number, "payment": payment, "guid": _guid(rng)}
+        return fill_record(RECORDS["payment_line"], line, offset)
+
+    # The typed values (named as InvoiceRecord names them) and the wire-only ones; the order of
+    # the rng calls (the guids last, the invoice's first) keeps the same seed's books the same.
+    values: dict[str, Any] = {
+        "number": number,
+        "customer_code": spec.code,
+        "customer_name": spec.name,
+        "customer_reference": reference,
+        "status": status,
+        "type": "CreditNote" if draft.credit else "Invoice",
+        "issued": draft.issued,
+        "due": draft.due,
+        "paid": paid_date,
+        "currency": currency.code,
+        "exchange_rate": rate,
+        "net": net,
+        "vat": vat,
+        "gross": gross,
+        "paid_home": home(paid_foreign),
+        "due_amount": gross - paid_foreign,
+        "home_gross": home(gross),
+        "id": 734000 + number * 3,
+        "customer_id": draft.customer_id,
+        "home_vat": home(vat),
+        "overdue_days": overdue_days,
+        "currency_json": currency.as_json(rate),
+        "address": _address_json(spec.address, blank_as_null=True),
+        "email_count": 1 if status != DRAFT else 0,
+        "credit_control": status in _OVERDUE,
+        "line_items": line_items,
+        "reminder_letters": [
             {"IsSent": True, "Number": letter, "SentDate": kashflow_date(sent)}
-            for letter, sent in enumerate(_reminders(draft, overdue_days), start=1)
+            for letter, sent in enumerate(reminders, start=1)
         ],
-        "DeliveryAddress": None,
-        "UseCustomDeliveryAddress": False,
-        "LastPaymentDate": kashflow_date(last_payment, offset),
-        "CreatedDate": kashflow_date(draft.issued, offset),
-        "VATNumber": spec.vat,
-        "CustomerDiscount": money(0),
-        "CustomerContactName": f"{contact[1]} {contact[2]}".strip(),
-        "CustomerContactFirstName": contact[1],
-        "CustomerContactLastName": contact[2],
-        "Permalink": f"/v2/documents/invoice/{guid}",
-        "PackingSlipPermalink": f"v2/documents/packingslip/{guid}",
-        "PreviousNumber": number - 1 if number > FIRST_INVOICE_NUMBER else 0,
-        "NextNumber": number + 1,
-        "SuppressNumber": 0,
-        "InvoiceInECMemberState": spec.address[5] in _EU_COUNTRIES,
-        "InvoiceOutsideECMemberState": spec.address[5] not in _EU_COUNTRIES,
+        "last_payment": payments[-1][0] if payments else None,
+        "spec": spec,
+        "contact": contact,
+        "contact_name": f"{contact[1]} {contact[2]}".strip(),
+        "previous_number": number - 1 if number > FIRST_INVOICE_NUMBER else 0,
+        "next_number": number + 1,
+        "in_ec": spec.address[5] in _EU_COUNTRIES,
+        "outside_ec": spec.address[5] not in _EU_COUNTRIES,
+        "guid": _guid(rng),
+        "payment_lines": [payment_line(i, payment) for i, payment in enumerate(payments, 1)],
     }
-    if not omit_due:
-        detail["FormattedDueAmount"] = _formatted(currency, due_amount)
-    return InvoiceRecord(
-        number=number,
-        customer_code=spec.code,
-        customer_name=spec.name,
-        customer_reference=reference,
-        status=status,
-        type=summary["Type"],
-        issued=draft.issued,
-        due=draft.due,
-        paid=paid_date,
-        currency=currency.code,
-        exchange_rate=rate,
-        net=net,
-        vat=vat,
-        gross=gross,
-        paid_home=paid_home,
-        due_amount=due_amount,
-        home_gross=home_gross,
-        summary=summary,
-        detail=detail,
-    )
+    summary = fill_record(RECORDS["invoice_row"], values, offset)
+    if draft.omit_due:
+        del summary["DueAmount"]
+    detail = {**summary, **fill_record(RECORDS["invoice_detail"], values, offset)}
+    if not draft.omit_due:
+        detail["FormattedDueAmount"] = _formatted(currency, values["due_amount"])
+    typed = {name: values[name] for name in InvoiceRecord.__dataclass_fields__ if name in values}
+    return InvoiceRecord(**typed, summary=summary, detail=detail)
 
 
 def _payments(
-    rng: random.Random,
-    draft: _InvoiceDraft,
-    number: int,
-    paid: Decimal,
-    gross: Decimal,
-    as_of: date,
+    rng: random.Random, draft: _InvoiceDraft, paid: Decimal, gross: Decimal, as_of: date
 ) -> list[tuple[date, Decimal, str]]:
     """(date, amount in invoice currency, reference) per payment, oldest first."""
     if paid == 0:
@@ -728,7 +683,7 @@ def _payments(
         return draft.issued + timedelta(days=rng.randint(min(2, span), span))
 
     def ref() -> str:
-        return f"{rng.choice(_PAYMENT_REFERENCES)} {number}"
+        return f"{rng.choice(_PAYMENT_REFERENCES)} {draft.number}"
 
     if draft.status == OVERPAID:
         first = day()
@@ -738,10 +693,6 @@ def _payments(
         days = sorted((day(), day()))
         return [(days[0], first_amount, ref()), (days[1], paid - first_amount, ref())]
     return [(day(), paid, ref())]
-
-
-def _reminders(draft: _InvoiceDraft, overdue_days: int) -> list[date]:
-    return [draft.due + timedelta(days=after) for after in (7, 21, 45) if after < overdue_days]
 
 
 def _formatted(currency: Currency, amount: Decimal) -> str:
@@ -759,111 +710,62 @@ def _customer_record(
     invoices: list[InvoiceRecord],
     as_of: date,
 ) -> CustomerRecord:
-    currency = CURRENCIES[spec.currency]
     billed = [invoice for invoice in invoices if invoice.status != DRAFT]
 
     def home(amount: Decimal, invoice: InvoiceRecord) -> Decimal:
         return (amount / invoice.exchange_rate).quantize(_CENT, ROUND_HALF_UP)
 
-    outstanding = sum((home(i.due_amount, i) for i in billed if i.is_open), Decimal(0))
-    overdue = sum(
-        (home(i.due_amount, i) for i in billed if i.status in (OVERDUE, OVERDUE_PART_PAID)),
-        Decimal(0),
-    )
     first_invoice = min((invoice.issued for invoice in billed), default=None)
     last_invoice = max((invoice.issued for invoice in billed), default=None)
     created = (first_invoice or as_of) - timedelta(days=rng.randint(5, 400))
 
     contacts = []
     for index, (title, first, last) in enumerate(spec.contacts):
-        primary = index == 0
-        contact: dict[str, Any] = {"Id": customer_id * 10 + index}
-        if spec.mark_primary:
-            contact["IsPrimary"] = primary
-        on_this = "primary" if primary else "secondary"
-        email_here = spec.email_on in (on_this, "both") and (primary or spec.email_on != "both")
-        contact.update(
-            {
-                "ReceiveEmails": bool(spec.email) and email_here,
-                "Name": f"{first} {last}".strip() or None,
-                "Title": title or None,
-                "Firstname": first or None,
-                "LastName": last or None,
-                "Telephone": spec.phone if spec.phone_on == on_this else "",
-                "Fax": None,
-                "Mobile": "",
-                "Website": "",
-                "Email": spec.email if email_here else "",
-            }
-        )
-        contacts.append(contact)
+        on_this = "primary" if index == 0 else "secondary"
+        email_here = spec.email_on in (on_this, "both") and (index == 0 or spec.email_on != "both")
+        contact = {
+            "id": customer_id * 10 + index,
+            "primary": index == 0,
+            "receive_emails": bool(spec.email) and email_here,
+            "name": f"{first} {last}".strip() or None,
+            "title": title or None,
+            "first": first or None,
+            "last": last or None,
+            "telephone": spec.phone if spec.phone_on == on_this else "",
+            "email": spec.email if email_here else "",
+        }
+        contacts.append(fill_record(RECORDS["contact"], contact))
+        if not spec.mark_primary:  # KashFlow's doc example has contacts without IsPrimary
+            del contacts[-1]["IsPrimary"]
 
     address = _address_json(spec.address, blank_as_null=False)
     postcode = (spec.address[4] or "").strip()
-    display_name = f"{spec.name}, {postcode}" if postcode else spec.name
-    top_email = spec.email if spec.email_on in ("top", "both") else ""
-    detail: dict[str, Any] = {
-        "Id": customer_id,
-        "Code": spec.code,
-        "Name": spec.name,
-        "DisplayName": display_name,
-        "Email": top_email,
-        "TelephoneNumber": spec.phone if spec.phone_on == "top" else "",
-        "MobileNumber": spec.phone if spec.phone_on == "mobile" else "",
-        "FaxNumber": "",
-        "Website": "",
-        spec.vat_key: spec.vat,
-        "Contacts": contacts,
-        "Addresses": [address],
-        "DeliveryAddresses": [dict(address)] if rng.random() < 0.5 else [],
-        "UseCustomDeliveryAddress": False,
-        "Currency": currency.as_json(),
-        "PaymentTerms": {"Days": spec.terms, "Type": "Days"},
-        "Note": spec.note,
-        "CreatedDate": kashflow_date(created),
-        "LastUpdatedDate": kashflow_date(max(created, last_invoice or created)),
-        "FirstInvoiceDate": kashflow_date(first_invoice) or NO_DATE,
-        "LastInvoiceDate": kashflow_date(last_invoice) or NO_DATE,
-        "InvoiceCount": len(billed),
-        "InvoicedNetAmount": money(sum((home(i.net, i) for i in billed), Decimal(0))),
-        "InvoicedVATAmount": money(sum((home(i.vat, i) for i in billed), Decimal(0))),
-        "TotalPaidAmount": money(sum((i.paid_home for i in billed), Decimal(0))),
-        "OutstandingBalance": money(outstanding),
-        "OverdueAmount": money(overdue),
-        "DiscountRate": money(0),
-        "ShowDiscount": False,
-        "ReceivesWholesalePricing": False,
-        "AutoIncludeVATNumber": bool(spec.vat),
-        "IsRegisteredInEC": spec.address[5] in _EU_COUNTRIES,
-        "IsRegisteredOutsideEC": spec.address[5] not in _EU_COUNTRIES | {"GB", ""},
-        "IsArchived": False,
-        "IsCISReverseCharge": False,
-        "DefaultNominalCode": 4000,
-        "CustomCheckBoxes": [],
-        "CustomTextBoxes": [],
-        "EnvelopeUrl": f"/v2/documents/customers/{_guid(rng)}",
+    values = {
+        "id": customer_id,
+        "spec": spec,
+        "display_name": f"{spec.name}, {postcode}" if postcode else spec.name,
+        "email": spec.email if spec.email_on in ("top", "both") else "",
+        "telephone": spec.phone if spec.phone_on == "top" else "",
+        "mobile": spec.phone if spec.phone_on == "mobile" else "",
+        "contacts": contacts,
+        "address": address,
+        "delivery_addresses": [dict(address)] if rng.random() < 0.5 else [],
+        "currency_json": CURRENCIES[spec.currency].as_json(),
+        "created": created,
+        "updated": max(created, last_invoice or created),
+        "first_invoice": first_invoice or _NEVER,
+        "last_invoice": last_invoice or _NEVER,
+        "invoice_count": len(billed),
+        "invoiced_net": sum((home(i.net, i) for i in billed), Decimal(0)),
+        "invoiced_vat": sum((home(i.vat, i) for i in billed), Decimal(0)),
+        "total_paid": sum((i.paid_home for i in billed), Decimal(0)),
+        "outstanding": sum((home(i.due_amount, i) for i in billed if i.is_open), Decimal(0)),
+        "overdue": sum((home(i.due_amount, i) for i in billed if i.status in _OVERDUE), Decimal(0)),
+        "auto_vat": bool(spec.vat),
+        "in_ec": spec.address[5] in _EU_COUNTRIES,
+        "outside_ec": spec.address[5] not in _EU_COUNTRIES | {"GB", ""},
+        "guid": _guid(rng),
     }
-    summary = {
-        key: detail[key]
-        for key in (
-            "Id",
-            "Code",
-            "Name",
-            "DisplayName",
-            "Email",
-            "TelephoneNumber",
-            "Currency",
-            "OutstandingBalance",
-            "TotalPaidAmount",
-            "CreatedDate",
-            "IsArchived",
-        )
-    }
-    return CustomerRecord(
-        code=spec.code,
-        name=spec.name,
-        private=spec.private,
-        currency=spec.currency,
-        detail=detail,
-        summary=summary,
-    )
+    detail = fill_record(RECORDS["customer"], values)
+    summary = {key: detail[key] for key in RECORDS["customer_row"]}
+    return CustomerRecord(spec.code, spec.name, spec.private, spec.currency, detail, summary)

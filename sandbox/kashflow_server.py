@@ -1,7 +1,7 @@
 """A local KashFlow REST v2 server: two-step login, invoices, customers, company details.
 
 It speaks the wire format of ``specs/kashflow-api-v2.md`` over real HTTP, on top of
-``sandbox.http.JsonHTTPServer``, with the demo books of ``sandbox.kashflow_data``::
+``sandbox.http.SandboxServer``, with the demo books of ``sandbox.kashflow_data``::
 
     with KashFlowSandbox() as server:        # 127.0.0.1, a free port
         server.url                           # "http://127.0.0.1:PORT/v2"
@@ -9,16 +9,16 @@ It speaks the wire format of ``specs/kashflow-api-v2.md`` over real HTTP, on top
 
 Behaviour a client must cope with is switched on through ``KashFlowSandboxConfig`` (fixed for a
 server's life: page-size cap, status-filter handling, bare lists, company-details fallbacks,
-token lifetimes) and ``KashFlowFaults`` (changeable at runtime, also over HTTP through
-``POST /_sandbox/faults``: latency, 5xx, 429 bursts, SQL timeouts, HTML pages, dropped
-connections, token expiry, paging drift, unfetchable customers).
-
-Invoice and customer data are read-only after start-up, and their JSON is computed once; only
-login, session and counter state is shared between request threads, under one lock.
+token lifetimes, hostile books and names) and ``KashFlowFaults`` (changeable at runtime, also
+over HTTP through ``POST /_sandbox/faults``: latency, 5xx, 429 bursts, SQL timeouts, HTML pages,
+dropped connections, redirects, trickled or gzip-bomb answers, token expiry, paging drift,
+unfetchable customers). The books' JSON is computed once; only login, session and counter
+state is shared between request threads, under one lock (``set_invoice`` is a test's hook).
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import random
 import threading
@@ -32,31 +32,10 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from jsonwire.encoding import RawJSON, dumps
+from sandbox import kashflow_data as books
 from sandbox.faults import Faults
-from sandbox.http import (
-    LOGIN,
-    ConfiguredSandbox,
-    HTTPError,
-    Request,
-    Response,
-    empty_response,
-    json_response,
-)
-from sandbox.kashflow_data import (
-    COMPANY_NAME,
-    OPEN_STATUSES,
-    OVERDUE,
-    OVERDUE_PART_PAID,
-    OVERPAID,
-    PAID,
-    PART_PAID,
-    UNPAID,
-    Dataset,
-    InvoiceRecord,
-    generate,
-    kashflow_date,
-    money,
-)
+from sandbox.http import LOGIN, HTTPError, Request, Response, SandboxServer
+from sandbox.kashflow_data import Dataset, InvoiceRecord, generate, money
 
 DEMO_USERNAME = "demo@harrowfinch.example"
 DEMO_PASSWORD = "sandbox-demo"
@@ -70,20 +49,10 @@ ACTIVE, LOCKED, PASSWORD_EXPIRED = "active", "locked", "password_expired"
 INVALID_CREDENTIALS = (400, "InvalidCredentials", "Invalid username or password.")
 ACCOUNT_LOCKED = (401, "AccountLocked", "User account is locked due to invalid login attempts.")
 PASSWORD_EXPIRED_ERROR = (400, "PasswordExpired", "Your password has expired.")
-INVALID_MEMORABLE_WORD = (
-    400,
-    "InvalidMemorableWord",
-    "The memorable word characters are incorrect.",
-)
-INVALID_TEMPORARY_TOKEN = (
-    400,
-    "InvalidTemporaryToken",
-    "Temporary token is invalid or has expired.",
-)
+INVALID_WORD = (400, "InvalidMemorableWord", "The memorable word characters are incorrect.")
+INVALID_TEMPORARY = (400, "InvalidTemporaryToken", "Temporary token is invalid or has expired.")
 INVALID_SESSION_TOKEN = (401, "InvalidSessionToken", "Session token provided is invalid.")
 INVALID_FILTER = (400, "InvalidFilter", "The status filter is not supported.")
-INVOICE_NOT_FOUND = (404, "NotFound", "Invoice not found.")
-CUSTOMER_NOT_FOUND = (404, "NotFound", "Customer not found.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +60,7 @@ class SandboxUser:
     username: str
     password: str
     memorable_word: str
-    company_name: str = COMPANY_NAME
+    company_name: str = books.COMPANY_NAME
     state: str = ACTIVE  # ACTIVE, LOCKED or PASSWORD_EXPIRED
     full_name: str = "Eleanor Finch"
 
@@ -102,23 +71,19 @@ class SandboxUser:
             raise ValueError("a memorable word is needed")
 
 
-DEFAULT_USERS = (
-    SandboxUser(DEMO_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD),
-    SandboxUser(
-        LOCKED_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD, state=LOCKED, full_name="Locked Out"
-    ),
-    SandboxUser(
-        EXPIRED_PASSWORD_USERNAME,
-        DEMO_PASSWORD,
-        DEMO_MEMORABLE_WORD,
-        state=PASSWORD_EXPIRED,
-        full_name="Expired Password",
-    ),
+DEFAULT_USERS = tuple(
+    SandboxUser(username, DEMO_PASSWORD, DEMO_MEMORABLE_WORD, state=state)
+    for username, state in (
+        (DEMO_USERNAME, ACTIVE),
+        (LOCKED_USERNAME, LOCKED),
+        (EXPIRED_PASSWORD_USERNAME, PASSWORD_EXPIRED),
+    )
 )
-
-STATUSFILTER_MODES = ("honour", "ignore", "reject")
-LIST_SHAPES = ("envelope", "bare")
-COMPANYDETAILS_MODES = ("normal", "missing", "no_name")
+_MODES = {
+    "statusfilter_mode": ("honour", "ignore", "reject", "drop_overdue"),
+    "list_shape": ("envelope", "bare"),
+    "companydetails": ("normal", "missing", "no_name"),
+}
 
 
 @dataclass(frozen=True)
@@ -135,12 +100,15 @@ class KashFlowSandboxConfig:
     as_of: date | None = None  # default: today
     status_weights: Mapping[str, float] | None = None
     omit_due_amount: float = 0.0  # share of invoices sent without DueAmount
+    hostile: bool = False  # add customers and open invoices with hostile text and numbers
+    credit_customer: bool = False  # one customer's OutstandingBalance is below its open invoices
     # Logging in.
     users: tuple[SandboxUser, ...] = DEFAULT_USERS
     max_failed_logins: int = 5  # consecutive failures (password or memorable word) that lock
     temporary_token_lifetime: float = 300.0  # seconds between POST and PUT /sessiontoken
     session_idle_timeout: float = 3600.0  # sliding
     company_name_in_session: bool = False  # the old docs' CompanyName in the PUT answer
+    company_name: str | None = None  # every user's company is called this (hostile names)
     password_expired_status: int = 400
     login_seed: int | None = None  # seeds the memorable-word positions; None = unpredictable
     clock: Callable[[], float] = time.monotonic  # injectable for expiry tests
@@ -148,18 +116,16 @@ class KashFlowSandboxConfig:
     companydetails: str = "normal"  # normal | missing (404) | no_name (CompanyName left out)
     perpage_default: int = 50
     perpage_cap: int = 100  # larger perpage values are cut down silently
-    statusfilter_mode: str = "honour"  # honour | ignore (all rows) | reject (400 InvalidFilter)
+    # honour | ignore (all rows) | reject (400 InvalidFilter) | drop_overdue (NotFullyPaid
+    # honoured but without Overdue and OverduePartPaid, as if KashFlow read it differently)
+    statusfilter_mode: str = "honour"
     list_shape: str = "envelope"  # envelope | bare (a plain JSON array)
     omit_next_page_url: bool = False  # MetaData without NextPageUrl
 
     def __post_init__(self) -> None:
-        for name, value, allowed in (
-            ("statusfilter_mode", self.statusfilter_mode, STATUSFILTER_MODES),
-            ("list_shape", self.list_shape, LIST_SHAPES),
-            ("companydetails", self.companydetails, COMPANYDETAILS_MODES),
-        ):
-            if value not in allowed:
-                raise ValueError(f"{name} must be one of {allowed}, not {value!r}")
+        for name, allowed in _MODES.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} must be one of {allowed}, not {getattr(self, name)!r}")
         if self.perpage_default < 1 or self.perpage_cap < 1 or self.max_failed_logins < 1:
             raise ValueError("perpage_default, perpage_cap and max_failed_logins must be >= 1")
 
@@ -183,149 +149,107 @@ class KashFlowFaults(Faults):
 @dataclass(slots=True)
 class _Account:
     user: SandboxUser
+    locked: bool
     failures: int = 0
-    locked: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class _TemporaryLogin:
-    account: _Account
-    positions: tuple[int, ...]
-    created: float
 
 
 @dataclass(slots=True)
-class _Session:
-    user: SandboxUser
+class _Login:
+    """A temporary login (``positions`` asked) or, once the word is right, a session."""
+
+    account: _Account
     created: float
     last_used: float
+    positions: tuple[int, ...] = ()
     requests: int = 0
 
 
-# sortby: KashFlow's enum numbers, and the names clients send.
-_INVOICE_SORTS: dict[int, Callable[[InvoiceRecord], Any]] = {
-    0: lambda invoice: invoice.number,
-    1: lambda invoice: invoice.customer_reference.casefold(),
-    2: lambda invoice: invoice.customer_name.casefold(),
-    3: lambda invoice: invoice.issued,
-    4: lambda invoice: invoice.due,
-    5: lambda invoice: invoice.gross,
-    6: lambda invoice: invoice.net,
-    7: lambda invoice: invoice.status,
-    8: lambda invoice: invoice.paid or date.min,
-    9: lambda invoice: invoice.due_amount,
-    10: lambda invoice: invoice.type,
-    11: lambda invoice: invoice.vat,
-    12: lambda invoice: invoice.number,  # Project: every invoice is in project 0
-}
-_INVOICE_SORT_NAMES = {
-    "number": 0,
-    "customerref": 1,
-    "customerreference": 1,
-    "customername": 2,
-    "invoicedate": 3,
-    "issueddate": 3,
-    "issuedate": 3,
-    "paymentduedate": 4,
-    "duedate": 4,
-    "grossamount": 5,
-    "netamount": 6,
-    "status": 7,
-    "paymentpaiddate": 8,
-    "paiddate": 8,
-    "dueamount": 9,
-    "type": 10,
-    "vatamount": 11,
-    "project": 12,
-}
-_CUSTOMER_SORT_NAMES = {"name": 0, "code": 1}
+# sortby: KashFlow's enum order (so numbers work too), each with the names clients send.
+_INVOICE_SORTS: tuple[tuple[tuple[str, ...], Callable[[InvoiceRecord], Any]], ...] = (
+    (("number",), lambda invoice: invoice.order),
+    (("customerref", "customerreference"), lambda invoice: invoice.customer_reference.casefold()),
+    (("customername",), lambda invoice: invoice.customer_name.casefold()),
+    (("invoicedate", "issueddate", "issuedate"), lambda invoice: invoice.issued),
+    (("paymentduedate", "duedate"), lambda invoice: invoice.due),
+    (("grossamount",), lambda invoice: invoice.gross),
+    (("netamount",), lambda invoice: invoice.net),
+    (("status",), lambda invoice: invoice.status),
+    (("paymentpaiddate", "paiddate"), lambda invoice: invoice.paid or date.min),
+    (("dueamount",), lambda invoice: invoice.due_amount),
+    (("type",), lambda invoice: invoice.type),
+    (("vatamount",), lambda invoice: invoice.vat),
+    (("project",), lambda invoice: invoice.order),  # every invoice is in project 0
+)
+_CUSTOMER_SORTS: tuple[tuple[tuple[str, ...], Callable[[Any], str]], ...] = (
+    (("name",), lambda customer: customer.name.casefold()),
+    (("code",), lambda customer: customer.code.casefold()),
+)
 # statusfilter names, in KashFlow's enum order (so numbers work too).
+_FILTERED = ("Unpaid", "PartPaid", "Overdue", "OverduePartPaid", "Overpaid", "Paid")
 _STATUS_FILTERS: dict[str, frozenset[str] | None] = {
     "all": None,
-    "unpaid": frozenset({UNPAID}),
-    "partpaid": frozenset({PART_PAID}),
-    "overdue": frozenset({OVERDUE}),
-    "overduepartpaid": frozenset({OVERDUE_PART_PAID}),
-    "overpaid": frozenset({OVERPAID}),
-    "paid": frozenset({PAID}),
-    "notfullypaid": OPEN_STATUSES,
+    **{status.lower(): frozenset({status}) for status in _FILTERED},
+    "notfullypaid": books.OPEN_STATUSES,
 }
-_STATUS_FILTER_NUMBERS = dict(enumerate(_STATUS_FILTERS))
+# The config fields that are arguments of ``generate`` (used when no dataset is given).
+_BOOKS_FIELDS = set(inspect.signature(generate).parameters)
+_BOOKS_FIELDS &= set(KashFlowSandboxConfig.__dataclass_fields__)
 
 
-class KashFlowSandbox(ConfiguredSandbox):
+class KashFlowSandbox(SandboxServer):
     """The KashFlow sandbox server. ``start()``/``stop()`` or use it as a context manager."""
 
     base_path = "/v2"
-    case_insensitive_paths = True
     config_class = KashFlowSandboxConfig
     config: KashFlowSandboxConfig
     faults_class = KashFlowFaults
     faults: KashFlowFaults
-    server_name = "kashflow-sandbox"
 
     def __init__(
         self, config: KashFlowSandboxConfig | None = None, faults: KashFlowFaults | None = None
     ) -> None:
         super().__init__(config, faults)
         config = self.config
-        self.dataset = config.dataset or generate(
-            seed=config.seed,
-            invoices=config.invoices,
-            customers=config.customers,
-            as_of=config.as_of,
-            status_weights=config.status_weights,
-            omit_due_amount=config.omit_due_amount,
-        )
+        books_args = {name: getattr(config, name) for name in _BOOKS_FIELDS}
+        self.dataset = config.dataset or generate(**books_args)
         self._clock = config.clock
         self._lock = threading.Lock()
-        self._accounts = {user.username.casefold(): _Account(user) for user in config.users}
-        for account in self._accounts.values():
-            account.locked = account.user.state == LOCKED
-        self._temporary: dict[str, _TemporaryLogin] = {}
-        self._sessions: dict[str, _Session] = {}
-        self._positions_rng: random.Random = (
-            random.Random(config.login_seed)
-            if config.login_seed is not None
-            else random.SystemRandom()
-        )
+        users = config.users
+        if config.company_name is not None:
+            users = tuple(replace(user, company_name=config.company_name) for user in users)
+        self._accounts = {u.username.casefold(): _Account(u, u.state == LOCKED) for u in users}
+        self._temporary: dict[str, _Login] = {}
+        self._sessions: dict[str, _Login] = {}
+        seeded = config.login_seed is not None
+        self._positions_rng = random.Random(config.login_seed) if seeded else random.SystemRandom()
         # JSON computed once: list rows now, single records on first request.
-        self._invoice_rows = {
-            invoice.number: RawJSON(dumps(invoice.summary)) for invoice in self.dataset.invoices
-        }
-        self._customer_rows = {
-            customer.code: RawJSON(dumps(customer.summary)) for customer in self.dataset.customers
-        }
-        self._detail_cache: dict[tuple[str, str], bytes] = {}
+        records = self.dataset.invoices + self.dataset.customers
+        self._rows: dict[Any, RawJSON] = {r: RawJSON(dumps(r.summary)) for r in records}
+        self._detail_cache: dict[Any, bytes] = {}  # record -> its detail, encoded
         self._list_cache: dict[tuple[Any, ...], tuple[list[RawJSON], Decimal]] = {}
 
         self.route("POST", "/v2/sessiontoken", self._login_password, kind=LOGIN)
         self.route("PUT", "/v2/sessiontoken", self._login_memorable_word, kind=LOGIN)
         self.route("DELETE", "/v2/sessiontoken", self._logout, kind=LOGIN)
-        self.route("DELETE", "/v2/sessiontoken/{token}", self._logout_token, kind=LOGIN)
-        self.route("GET", "/v2/settings/companydetails", self._authenticated(self._company))
-        self.route("GET", "/v2/settings/profile", self._authenticated(self._profile))
-        self.route("GET", "/v2/invoices", self._authenticated(self._invoices))
-        self.route("GET", "/v2/invoices/{number}", self._authenticated(self._invoice))
-        self.route("GET", "/v2/customers", self._authenticated(self._customers))
-        self.route("GET", "/v2/customers/{code}", self._authenticated(self._customer))
-
-    # --- statistics ---------------------------------------------------------------------------
+        self.route("DELETE", "/v2/sessiontoken/{token}", self._logout, kind=LOGIN)
+        for path, handler in (
+            ("/v2/settings/companydetails", self._company),
+            ("/v2/settings/profile", self._profile),
+            ("/v2/invoices", self._invoices),
+            ("/v2/invoices/{number}", self._invoice),
+            ("/v2/customers", self._customers),
+            ("/v2/customers/{code}", self._customer),
+        ):
+            self.route("GET", path, handler)
 
     def stats_snapshot(self) -> dict[str, Any]:
         snapshot = self.stats.snapshot()
         counters = snapshot["counters"]
-        snapshot["logins"] = {
-            "post": counters.get("login_post", 0),
-            "post_ok": counters.get("login_post_ok", 0),
-            "put": counters.get("login_put", 0),
-            "put_ok": counters.get("login_put_ok", 0),
-        }
+        names = ("post", "post_ok", "put", "put_ok")
+        snapshot["logins"] = {name: counters.get(f"login_{name}", 0) for name in names}
         with self._lock:
             snapshot["active_sessions"] = len(self._sessions)
         return snapshot
-
-    # --- test hook ----------------------------------------------------------------------------
 
     def set_invoice(self, number: int | str, **fields: Any) -> None:
         """Change one invoice as KashFlow would show it from now on, in its list row and its
@@ -337,24 +261,14 @@ class KashFlowSandbox(ConfiguredSandbox):
         invoice = self.dataset.invoice(number)
         if invoice is None:
             raise KeyError(f"no invoice {number}")
-        changed = replace(
-            invoice,
-            status=fields.get("Status", invoice.status),
-            due_amount=fields.get("DueAmount", invoice.due_amount),
-            summary={**invoice.summary, **fields},
-            detail={**invoice.detail, **fields},
-        )
         with self._lock:
-            dataset = self.dataset
-            dataset._invoices_by_number[changed.number] = changed
-            dataset.invoices = tuple(
-                changed if item.number == changed.number else item for item in dataset.invoices
-            )
-            self._invoice_rows[changed.number] = RawJSON(dumps(changed.summary))
-            self._detail_cache.pop(("invoice", str(changed.number)), None)
+            invoice.summary.update(fields)
+            invoice.detail.update(fields)
+            invoice.status = fields.get("Status", invoice.status)
+            invoice.due_amount = fields.get("DueAmount", invoice.due_amount)
+            self._rows[invoice] = RawJSON(dumps(invoice.summary))
+            self._detail_cache.pop(invoice, None)
             self._list_cache.clear()
-
-    # --- login --------------------------------------------------------------------------------
 
     def _login_password(self, request: Request) -> Response:
         self.stats.incr("login_post")
@@ -376,27 +290,10 @@ class KashFlowSandbox(ConfiguredSandbox):
                 raise HTTPError(self.config.password_expired_status, error, message)
             positions = self._positions(len(account.user.memorable_word))
             token = str(uuid.uuid4())
-            self._temporary[token] = _TemporaryLogin(account, positions, now)
+            self._temporary[token] = _Login(account, now, now, positions)
         self.stats.incr("login_post_ok")
-        user = account.user
-        return json_response(
-            {
-                "TemporaryToken": token,
-                "MemorableWordList": [{"Position": p, "Value": ""} for p in positions],
-                "IsLockedOut": False,
-                "HasTemporaryPassword": False,
-                "SubscriptionExpired": False,
-                "IsAdmin": True,
-                "PackageName": "Business",
-                "PartnerBrandingOptOut": False,
-                "PartnerId": 3,
-                "Disabled": False,
-                "KeepUserLoggedIn": False,
-                "CompanyUserFullName": user.full_name,
-                "EmailId": user.username,
-            },
-            status=201,
-        )
+        answer = self._login_answer("login_password", account.user, token, positions)
+        return Response.json(answer, status=201)
 
     def _login_memorable_word(self, request: Request) -> Response:
         self.stats.incr("login_put")
@@ -407,53 +304,44 @@ class KashFlowSandbox(ConfiguredSandbox):
             # Single use: any attempt spends the temporary token.
             pending = self._temporary.pop(token, None) if token else None
             if pending is None or now - pending.created > self.config.temporary_token_lifetime:
-                raise HTTPError(*INVALID_TEMPORARY_TOKEN)
+                raise HTTPError(*INVALID_TEMPORARY)
             account = pending.account
             if account.locked:
                 raise HTTPError(*ACCOUNT_LOCKED)
             word = account.user.memorable_word
             if not _memorable_word_matches(body.get("memorablewordlist"), pending.positions, word):
                 self._failed(account)
-                raise HTTPError(*INVALID_MEMORABLE_WORD)
+                raise HTTPError(*INVALID_WORD)
             account.failures = 0
             session_token = str(uuid.uuid4()).upper()
-            self._sessions[session_token.lower()] = _Session(account.user, now, now)
+            self._sessions[session_token.lower()] = _Login(account, now, now)
         self.stats.incr("login_put_ok")
-        user = account.user
-        answer: dict[str, Any] = {}
+        answer = self._login_answer("login_session", account.user, session_token)
         if self.config.company_name_in_session:
-            answer["CompanyName"] = user.company_name
-        answer.update(
-            {
-                "IsAdmin": True,
-                "SubscriptionExpired": False,
-                "PartnerId": 3,
-                "PackageName": "Business",
-                "PartnerBrandingOptOut": False,
-                "SessionToken": session_token,
-                "StartPageUrl": "/dashboard",
-                "SubscriptionExpiryDate": kashflow_date(self.dataset.as_of + timedelta(days=365)),
-                "HasTemporaryPassword": False,
-                "KeepUserLoggedIn": False,
-                "IsLockedOut": False,
-                "Disabled": False,
-                "CompanyUserFullName": user.full_name,
-                "EmailId": user.username,
-            }
-        )
-        return json_response(answer)
+            answer = {"CompanyName": account.user.company_name, **answer}
+        return Response.json(answer)
+
+    def _login_answer(
+        self, template: str, user: SandboxUser, token: str, positions: tuple[int, ...] = ()
+    ) -> dict[str, Any]:
+        values = {
+            "token": token,
+            "positions": [{"Position": position, "Value": ""} for position in positions],
+            "full_name": user.full_name,
+            "username": user.username,
+            "expiry": self.dataset.as_of + timedelta(days=365),
+        }
+        return books.fill_record(books.RECORDS[template], values)
 
     def _logout(self, request: Request) -> Response:
-        token = _session_token(request)
+        """``DELETE /sessiontoken`` ends the header's session (401 without one);
+        ``DELETE /sessiontoken/{token}`` ends that token's session, if there is one."""
+        by_path = "token" in request.params
+        token = request.params["token"].strip().lower() if by_path else _session_token(request)
         with self._lock:
-            if token is None or self._sessions.pop(token, None) is None:
+            if self._sessions.pop(token or "", None) is None and not by_path:
                 raise HTTPError(*INVALID_SESSION_TOKEN)
-        return empty_response(204)
-
-    def _logout_token(self, request: Request) -> Response:
-        with self._lock:
-            self._sessions.pop(request.params["token"].strip().lower(), None)
-        return empty_response(204)
+        return Response.empty(204)
 
     def _failed(self, account: _Account) -> None:
         """Count a failed attempt (under the lock); enough in a row lock the account."""
@@ -471,22 +359,12 @@ class KashFlowSandbox(ConfiguredSandbox):
 
     def _prune(self, now: float) -> None:
         lifetime, idle = self.config.temporary_token_lifetime, self.config.session_idle_timeout
-        for token in [t for t, p in self._temporary.items() if now - p.created > lifetime]:
-            del self._temporary[token]
-        for token in [t for t, s in self._sessions.items() if now - s.last_used > idle]:
-            del self._sessions[token]
+        for logins, limit in ((self._temporary, lifetime), (self._sessions, idle)):
+            for token in [t for t, login in logins.items() if now - login.last_used > limit]:
+                del logins[token]
 
-    # --- authentication -----------------------------------------------------------------------
-
-    def _authenticated(
-        self, handler: Callable[[Request, _Session], Response]
-    ) -> Callable[[Request], Response]:
-        def guarded(request: Request) -> Response:
-            return handler(request, self._session(request))
-
-        return guarded
-
-    def _session(self, request: Request) -> _Session:
+    def authenticate(self, request: Request) -> SandboxUser:
+        """The user of the request's live session (``KfToken``); 401 without one."""
         token = _session_token(request)
         now = self._clock()
         max_requests = self.faults.expire_token_after_requests
@@ -505,41 +383,26 @@ class KashFlowSandbox(ConfiguredSandbox):
                 raise HTTPError(*INVALID_SESSION_TOKEN)
             session.requests += 1
             session.last_used = now
-            return session
+            return session.account.user
 
-    # --- settings -----------------------------------------------------------------------------
-
-    def _company(self, request: Request, session: _Session) -> Response:
+    def _company(self, request: Request, user: SandboxUser) -> Response:
         if self.config.companydetails == "missing":
             raise HTTPError(404, "NotFound", "Company details not found.")
-        details = {
-            **self.dataset.company,
-            "CompanyName": session.user.company_name,
-            "Username": session.user.username,
-        }
+        details = {**self.dataset.company, "CompanyName": user.company_name}
+        details["Username"] = user.username
         if self.config.companydetails == "no_name":
             del details["CompanyName"]
-        return json_response(details)
+        return Response.json(details)
 
-    def _profile(self, request: Request, session: _Session) -> Response:
-        user = session.user
-        return json_response(
-            {
-                "Username": user.username,
-                "Name": user.full_name,
-                "EmailId": user.username,
-                "CompanyName": user.company_name,
-            }
-        )
+    def _profile(self, request: Request, user: SandboxUser) -> Response:
+        names = {"Username": user.username, "Name": user.full_name, "EmailId": user.username}
+        return Response.json({**names, "CompanyName": user.company_name})
 
-    # --- invoices -----------------------------------------------------------------------------
-
-    def _invoices(self, request: Request, session: _Session) -> Response:
-        page, perpage = self._paging(request)
-        sort = _choice(request, "sortby", _INVOICE_SORT_NAMES, set(_INVOICE_SORTS), default=0)
-        descending = _descending(request)
+    def _invoices(self, request: Request, user: SandboxUser) -> Response:
+        paging = self._paging(request)
+        sort, descending = _choice(request, "sortby", _INVOICE_SORTS), _descending(request)
         statuses = self._status_filter(request)
-        customer_code = (request.arg("customercode") or "").strip().casefold()
+        customer_code = request.arg("customercode").casefold()
         key = ("invoices", sort, descending, statuses, customer_code)
         cached = self._list_cache.get(key)
         if cached is None:
@@ -549,81 +412,66 @@ class KashFlowSandbox(ConfiguredSandbox):
                 if (statuses is None or invoice.status in statuses)
                 and (not customer_code or invoice.customer_code.casefold() == customer_code)
             ]
-            sort_key = _INVOICE_SORTS[sort]
-            records.sort(key=lambda record: (sort_key(record), record.number), reverse=descending)
-            cached = (
-                [self._invoice_rows[invoice.number] for invoice in records],
-                sum((invoice.home_gross for invoice in records), Decimal(0)),
-            )
+            sort_key = _INVOICE_SORTS[sort][1]
+            records.sort(key=lambda record: (sort_key(record), record.order), reverse=descending)
+            total = sum((invoice.home_gross for invoice in records), Decimal(0))
+            cached = ([self._rows[invoice] for invoice in records], total)
             if not customer_code:  # one list per filter/sort; per-customer lists are not kept
                 self._list_cache[key] = cached
-        rows, total_amount = cached
-        return self._page(request, "/v2/invoices", "invoices", rows, page, perpage, total_amount)
+        return self._page(request, "/v2/invoices", cached, paging)
 
-    def _invoice(self, request: Request, session: _Session) -> Response:
-        invoice = self.dataset.invoice(request.params["number"].strip())
+    def _invoice(self, request: Request, user: SandboxUser) -> Response:
+        invoice = self.dataset.invoice(request.params["number"])
         if invoice is None:
-            raise HTTPError(*INVOICE_NOT_FOUND)
-        return json_response(self._detail_json("invoice", str(invoice.number), invoice.detail))
+            raise HTTPError(404, "NotFound", "Invoice not found.")
+        return Response.json(self._detail_json(invoice))
 
     def _status_filter(self, request: Request) -> frozenset[str] | None:
-        given = (request.arg("statusfilter") or "").strip()
+        given = request.arg("statusfilter")
         if not given or self.config.statusfilter_mode == "ignore":
             return None
         if self.config.statusfilter_mode == "reject":
             raise HTTPError(*INVALID_FILTER)
         name = given.lower()
-        if name.isdigit():
-            name = _STATUS_FILTER_NUMBERS.get(int(name), "")
+        if name.isdecimal():
+            name = list(_STATUS_FILTERS)[int(name)] if int(name) < len(_STATUS_FILTERS) else ""
         if name not in _STATUS_FILTERS:
-            raise HTTPError(
-                400, "InvalidFilter", f"The value '{given}' is not valid for statusfilter."
-            )
+            message = f"The value '{given}' is not valid for statusfilter."
+            raise HTTPError(400, "InvalidFilter", message)
+        if name == "notfullypaid" and self.config.statusfilter_mode == "drop_overdue":
+            return _STATUS_FILTERS["unpaid"] | _STATUS_FILTERS["partpaid"]
         return _STATUS_FILTERS[name]
 
-    # --- customers ----------------------------------------------------------------------------
-
-    def _customers(self, request: Request, session: _Session) -> Response:
-        page, perpage = self._paging(request)
-        sort = _choice(request, "sortby", _CUSTOMER_SORT_NAMES, {0, 1}, default=0)
-        descending = _descending(request)
+    def _customers(self, request: Request, user: SandboxUser) -> Response:
+        paging = self._paging(request)
+        sort, descending = _choice(request, "sortby", _CUSTOMER_SORTS), _descending(request)
         key = ("customers", sort, descending)
         cached = self._list_cache.get(key)
         if cached is None:
+            sort_key = _CUSTOMER_SORTS[sort][1]
             customers = sorted(
-                self.dataset.customers,
-                key=lambda c: (c.name.casefold() if sort == 0 else c.code.casefold(), c.code),
-                reverse=descending,
+                self.dataset.customers, key=lambda c: (sort_key(c), c.code), reverse=descending
             )
-            cached = (
-                [self._customer_rows[customer.code] for customer in customers],
-                sum((c.detail["OutstandingBalance"] for c in customers), Decimal(0)),
-            )
-            self._list_cache[key] = cached
-        rows, total_amount = cached
-        return self._page(request, "/v2/customers", "customers", rows, page, perpage, total_amount)
+            total = sum((c.detail["OutstandingBalance"] for c in customers), Decimal(0))
+            cached = self._list_cache[key] = ([self._rows[c] for c in customers], total)
+        return self._page(request, "/v2/customers", cached, paging)
 
-    def _customer(self, request: Request, session: _Session) -> Response:
+    def _customer(self, request: Request, user: SandboxUser) -> Response:
         code = request.params["code"]
-        folded = code.casefold()
-        if folded in {missing.casefold() for missing in self.faults.missing_customers}:
-            raise HTTPError(*CUSTOMER_NOT_FOUND)
         customer = self.dataset.customer(code)
-        if customer is None:
-            raise HTTPError(*CUSTOMER_NOT_FOUND)
-        body = self._detail_json("customer", customer.code, customer.detail)
-        if folded in {garbage.casefold() for garbage in self.faults.garbage_customers}:
+        if customer is None or _listed(code, self.faults.missing_customers):
+            raise HTTPError(404, "NotFound", "Customer not found.")
+        body = self._detail_json(customer)
+        if _listed(code, self.faults.garbage_customers):
             # A 200 whose JSON stops half-way, as a proxy cutting the answer short would.
             return Response(200, body[: len(body) // 2])
-        return json_response(body)
+        return Response.json(body)
 
-    # --- shared helpers -----------------------------------------------------------------------
-
-    def _detail_json(self, kind: str, key: str, record: dict[str, Any]) -> bytes:
-        body = self._detail_cache.get((kind, key))
+    def _detail_json(self, record: Any) -> bytes:
+        body = self._detail_cache.get(record)
         if body is None:
             # Two threads may both encode it the first time; the result is the same.
-            body = self._detail_cache[(kind, key)] = dumps(record).encode("utf-8")
+            body = self._detail_cache[record] = dumps(record.detail).encode("utf-8")
         return body
 
     def _paging(self, request: Request) -> tuple[int, int]:
@@ -633,64 +481,49 @@ class KashFlowSandbox(ConfiguredSandbox):
             perpage = self.config.perpage_default
         return max(page, 1), min(perpage, self.config.perpage_cap)
 
-    def _page(
-        self,
-        request: Request,
-        path: str,
-        list_name: str,
-        rows: list[RawJSON],
-        page: int,
-        perpage: int,
-        total_amount: Decimal,
-    ) -> Response:
+    def _page(self, request: Request, path: str, listing: tuple, paging: tuple) -> Response:
+        """A page of ``listing`` (JSON rows, total amount) by ``paging`` (page, perpage)."""
+        (rows, total), (page, perpage) = listing, paging
         offset = (page - 1) * perpage
-        if self._drifting(list_name, page) and offset:
+        if self._drifting(path, page) and offset:  # page 1 starts a pass: always ask
             # A row before the window dropped out since the previous page: the window slides
             # one row on, so the row at the boundary is never seen in this pass.
             offset += 1
-        window = rows[offset : offset + perpage]
-        data = "[" + ",".join(window) + "]"
+        data = "[" + ",".join(rows[offset : offset + perpage]) + "]"
         if self.config.list_shape == "bare":
-            return json_response(RawJSON(data))
+            return Response.json(RawJSON(data))
 
-        total = len(rows)
-        last_page = max(1, math.ceil(total / perpage))
-        extra = [
-            (name, value)
-            for name in ("sortby", "order", "statusfilter", "customercode")
-            if (value := request.arg(name))
-        ]
+        last_page = max(1, math.ceil(len(rows) / perpage))
+        names = ("sortby", "order", "statusfilter", "customercode")
+        extra = [(name, value) for name in names if (value := request.arg(name))]
 
         def page_url(number: int) -> str:
             return f"{path}?" + urlencode([("page", number), ("perpage", perpage), *extra])
 
         meta: dict[str, Any] = {
-            "TotalRecords": total,
+            "TotalRecords": len(rows),
             "FirstPageUrl": page_url(1),
             "LastPageUrl": page_url(last_page),
             "PreviousPageUrl": page_url(page - 1) if page > 1 else None,
             "NextPageUrl": page_url(page + 1) if page < last_page else None,
-            "TotalAmount": money(total_amount),
+            "TotalAmount": money(total),
             "InvoiceLimitReached": False,
         }
         if self.config.omit_next_page_url:
             del meta["NextPageUrl"]
-        return json_response(RawJSON('{"MetaData":' + dumps(meta) + ',"Data":' + data + "}"))
+        return Response.json(RawJSON('{"MetaData":' + dumps(meta) + ',"Data":' + data + "}"))
 
-    def _drifting(self, list_name: str, page: int) -> bool:
+    def _drifting(self, path: str, page: int) -> bool:
         passes = self.faults.paging_drift
         if not passes:
             return False
-        counter = f"paging_pass:{list_name}"
+        counter = f"paging_pass:{path}"
         current = self.faults.tick(counter) if page <= 1 else max(1, self.faults.peek(counter))
         return current <= passes
 
 
 # Start one running (the caller shows ``server.url`` and the ``DEMO_*`` credentials).
 serve = KashFlowSandbox.serve
-
-
-# --- small parsing helpers --------------------------------------------------------------------
 
 
 def _lower_keys(body: Any) -> dict[str, Any]:
@@ -703,21 +536,21 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _listed(code: str, codes: frozenset[str]) -> bool:
+    return code.casefold() in {listed.casefold() for listed in codes}
+
+
 def _session_token(request: Request) -> str | None:
-    scheme, _, token = request.header("Authorization").strip().partition(" ")
+    scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
     token = token.strip()
     return token.lower() if scheme.lower() == "kftoken" and token else None
 
 
 def _memorable_word_matches(entries: Any, positions: tuple[int, ...], word: str) -> bool:
     """Exactly the asked positions, each with its character (case-insensitive)."""
-    if not isinstance(entries, list):
-        return False
     given: dict[int, str] = {}
-    for entry in entries:
-        if not isinstance(entry, dict):
-            return False
-        fields = _lower_keys(entry)
+    for entry in entries if isinstance(entries, list) else [None]:
+        fields = _lower_keys(entry) if isinstance(entry, dict) else {}
         position, value = fields.get("position"), fields.get("value")
         try:
             number = int(position) if not isinstance(position, bool) else None
@@ -726,46 +559,26 @@ def _memorable_word_matches(entries: Any, positions: tuple[int, ...], word: str)
         if number is None or number in given or not isinstance(value, str):
             return False
         given[number] = value
-    if set(given) != set(positions):
-        return False
-    return all(
+    return set(given) == set(positions) and all(
         len(given[p]) == 1 and given[p].casefold() == word[p - 1].casefold() for p in positions
     )
 
 
-def _choice(
-    request: Request, name: str, names: dict[str, int], numbers: set[int], default: int
-) -> int:
-    value = (request.arg(name) or "").strip()
+def _choice(request: Request, name: str, choices: tuple[tuple[tuple[str, ...], Any], ...]) -> int:
+    """A ``sortby``: its enum number, or one of its names (case-insensitive); default 0."""
+    value = request.arg(name)
     if not value:
-        return default
-    if value.isdigit() and int(value) in numbers:
+        return 0
+    if value.isdecimal() and int(value) < len(choices):
         return int(value)
-    if value.lower() in names:
-        return names[value.lower()]
+    for number, (names, _) in enumerate(choices):
+        if value.lower() in names:
+            return number
     raise HTTPError(400, "InvalidRequest", f"The value '{value}' is not valid for {name}.")
 
 
 def _descending(request: Request) -> bool:
-    value = (request.arg("order") or "asc").strip().lower()
+    value = (request.arg("order") or "asc").lower()
     if value not in ("asc", "desc", "ascending", "descending"):
         raise HTTPError(400, "InvalidRequest", f"The value '{value}' is not valid for order.")
     return value.startswith("desc")
-
-
-__all__ = [
-    "ACTIVE",
-    "DEFAULT_USERS",
-    "DEMO_MEMORABLE_WORD",
-    "DEMO_PASSWORD",
-    "DEMO_USERNAME",
-    "EXPIRED_PASSWORD_USERNAME",
-    "LOCKED",
-    "LOCKED_USERNAME",
-    "PASSWORD_EXPIRED",
-    "KashFlowFaults",
-    "KashFlowSandbox",
-    "KashFlowSandboxConfig",
-    "SandboxUser",
-    "serve",
-]
