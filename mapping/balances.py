@@ -17,8 +17,9 @@ from decimal import Decimal
 
 from kashflow.models import Customer, Invoice
 from mapping.currency import invoice_currency
-from mapping.money import display_money, divide, outstanding_balance, total
+from mapping.money import display_money, divide, total
 from mapping.problems import CUSTOMER_HAS_CREDIT, Problem, problem
+from mapping.rows import invoice_outstanding
 from mapping.status import canonical_status, is_open_status
 
 # Rounding on each invoice's home-currency figure: a difference within a penny an invoice is
@@ -84,14 +85,7 @@ def home_outstanding(invoice: Invoice, home_currency: str) -> Decimal | None:
     Decimal('100')
     """
     currency, _ = invoice_currency(invoice.currency_code, home_currency)
-    owed = outstanding_balance(
-        gross_amount=invoice.gross_amount,
-        due_amount=invoice.due_amount,
-        total_paid_amount=invoice.total_paid_amount,
-        exchange_rate=invoice.exchange_rate,
-        currency=currency,
-        home_currency=home_currency,
-    )
+    owed = invoice_outstanding(invoice, currency, home_currency)
     if owed is None or currency == home_currency.strip().upper():
         return owed
     return None if invoice.exchange_rate is None else divide(owed, invoice.exchange_rate)

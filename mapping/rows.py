@@ -156,14 +156,7 @@ def build_row(
         currency, currency_valid = invoice_currency(invoice.currency_code, policy.home_currency)
     else:
         currency, currency_valid = "", False
-    amount_to_recover = outstanding_balance(
-        gross_amount=invoice.gross_amount,
-        due_amount=invoice.due_amount,
-        total_paid_amount=invoice.total_paid_amount,
-        exchange_rate=invoice.exchange_rate,
-        currency=currency,
-        home_currency=policy.home_currency,
-    )
+    amount_to_recover = invoice_outstanding(invoice, currency, policy.home_currency)
     # A draft mapped without its customer record is unavailable even if the caller did not say.
     unavailable = customer_unavailable or debtor.unavailable
     problems = _row_problems(
@@ -201,6 +194,18 @@ def build_row(
         import_problems=import_problems,
         reference_prefix=policy.reference_prefix,
         mapped_debtor=debtor,
+    )
+
+
+def invoice_outstanding(invoice: Invoice, currency: str, home_currency: str) -> Decimal | None:
+    """What is still owed on ``invoice`` in ``currency`` (its own); see ``outstanding_balance``."""
+    return outstanding_balance(
+        gross_amount=invoice.gross_amount,
+        due_amount=invoice.due_amount,
+        total_paid_amount=invoice.total_paid_amount,
+        exchange_rate=invoice.exchange_rate,
+        currency=currency,
+        home_currency=home_currency,
     )
 
 
