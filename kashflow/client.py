@@ -287,7 +287,7 @@ class KashFlowClient:
         listing = PagedListing(
             fetch,
             per_page=INVOICE_PAGE_SIZE,
-            key=lambda row: Fields(row).text("Number"),
+            key=_listing_key,
             submit=submit,
         )
 
@@ -385,6 +385,19 @@ class InvoiceListing:
     passes: int
     rows_without_number: int
     status_filter: str | None
+
+
+def _listing_key(row: Mapping[str, Any]) -> str:
+    """What makes a listed invoice itself: its number and, where KashFlow sends one, its
+    internal Id, so the same invoice on two pages counts once while two different invoices
+    under one number both arrive (the review blocks them). ``""`` when there is no number.
+
+    >>> _listing_key({"Number": 1121, "Id": 9001}), _listing_key({"Id": 5})
+    ('1121#9001', '')
+    """
+    fields = Fields(row)
+    number = fields.text("Number")
+    return f"{number}#{fields.text('Id')}" if number else ""
 
 
 def _requested_positions(items: list[Fields]) -> list[Any]:
