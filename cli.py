@@ -264,12 +264,24 @@ def _selected_rows(
         # Already-sent rows stay in, so the run reports them ("already sent") instead of
         # silently leaving them out.
         return [row for row in rows if _sendable_or_sent(row)], []
+    wanted = list(dict.fromkeys(number for number in args.invoice if number.strip()))
+    if not wanted:
+        raise UsageError("--invoice needs at least one invoice number.")
     by_number = {row.invoice_number: row for row in rows}
-    wanted = list(dict.fromkeys(number.strip() for number in args.invoice if number.strip()))
-    return (
-        [by_number[number] for number in wanted if number in by_number],
-        [number for number in wanted if number not in by_number],
-    )
+    # Typed without the spaces KashFlow keeps around a number: matched when only one fits.
+    by_stripped: dict[str, list[ReviewRow]] = {}
+    for row in rows:
+        by_stripped.setdefault(row.invoice_number.strip(), []).append(row)
+    selected, not_open = [], []
+    for number in wanted:
+        row = by_number.get(number)
+        if row is None and len(by_stripped.get(number.strip(), ())) == 1:
+            row = by_stripped[number.strip()][0]
+        if row is None:
+            not_open.append(number)
+        else:
+            selected.append(row)
+    return selected, not_open
 
 
 def _sendable_or_sent(row: ReviewRow) -> bool:
@@ -315,6 +327,8 @@ def _print_outcome(outcome: SubmissionOutcome) -> None:
 def _print_line(number: str, label: str, detail: str) -> None:
     """One result line; the invoice number and the detail are outside text, so no control
     character in them reaches the terminal."""
+    if number != number.strip() or "  " in number:
+        number = f'"{number}"'  # spaces KashFlow keeps would blur the columns
     print(terminal_text(f"{number}  {label}  {detail}").rstrip(), flush=True)
 
 

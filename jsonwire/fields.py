@@ -52,6 +52,20 @@ class Fields:
     def text(self, *names: str) -> str:
         return to_text(self.get(*names))
 
+    def identifier(self, *names: str) -> str:
+        """A key as the API sent it: spaces kept (``" 12 "`` is not invoice ``12``), but
+        blank means none.
+
+        >>> Fields({"Number": " 12 "}).identifier("Number"), Fields({"N": 7}).identifier("N")
+        (' 12 ', '7')
+        >>> Fields({"Number": "  "}).identifier("Number")
+        ''
+        """
+        value = self.get(*names)
+        if isinstance(value, str):
+            return value if value.strip() else ""
+        return to_text(value)
+
     def decimal(self, *names: str) -> Decimal | None:
         return to_decimal(self.get(*names))
 

@@ -396,7 +396,7 @@ def _listing_key(row: Mapping[str, Any]) -> str:
     ('1121#9001', '')
     """
     fields = Fields(row)
-    number = fields.text("Number")
+    number = fields.identifier("Number")
     return f"{number}#{fields.text('Id')}" if number else ""
 
 

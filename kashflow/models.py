@@ -137,7 +137,7 @@ class Invoice:
         fields = Fields(raw)
         currency = fields.object("Currency")
         return cls(
-            number=fields.text("Number", "InvoiceNumber"),
+            number=fields.identifier("Number", "InvoiceNumber"),
             customer_code=fields.text("CustomerCode"),
             customer_name=fields.text("CustomerName"),
             status=fields.text("Status"),

@@ -78,8 +78,9 @@ class ReviewRow:
 
     @property
     def creditor_reference(self) -> str:
-        """What Debitura knows the case by: the connection's prefix and the invoice number."""
-        return self.reference_prefix + self.invoice_number
+        """What Debitura knows the case by: the connection's prefix and the invoice number
+        (without the spaces KashFlow may keep around it)."""
+        return self.reference_prefix + self.invoice_number.strip()
 
     @property
     def base_debtor(self) -> DebtorDraft:

@@ -119,7 +119,7 @@ def invoice_problems(
             errors.append(_not_yet_due(due_date))
         if issued_date is not None and due_date < issued_date:
             errors.append(_due_before_issued(due_date, issued_date))
-    reference = policy.reference_prefix + invoice_number
+    reference = policy.reference_prefix + invoice_number.strip()
     if len(reference) > MAX_REFERENCE_LENGTH:
         what = "Invoice number" if reference == invoice_number else "Creditor reference"
         errors.append(

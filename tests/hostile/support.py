@@ -98,6 +98,11 @@ class CliRun:
         for line in self.stdout.splitlines():
             if line.startswith(("Summary:", " ")) or "  " not in line:
                 continue
+            if line.startswith('"'):  # a number with spaces of its own, quoted
+                quoted, rest = line[1:].split('"  ', 1)
+                status, *detail = rest.split("  ")
+                result[quoted] = (status, "  ".join(detail))
+                continue
             number, status, *detail = line.split("  ")
             result[number] = (status, "  ".join(detail))
         return result

@@ -29,13 +29,7 @@ ODD = {
     "shared-by-two-invoices": SHARED,
     "no-currency-on-the-list-row": None,  # the EUR invoice: found in the books
 }
-SPACES_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="the open invoice ' 12 ' is listed as '12'; the re-check asks GET /invoices/12, gets "
-    "404 and reports 'dropped: KashFlow no longer has this invoice': it can never be sent and the "
-    "reason is false",
-)
-BUGS = {"spaces-around": SPACES_BUG}
+BUGS: dict = {}
 
 
 def cases(*, bugs: dict = BUGS):
