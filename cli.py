@@ -56,6 +56,7 @@ from workflow.submit import (
     SubmitReport,
     preview_payloads,
     recheck_selection,
+    settle_closed_unconfirmed,
     submit_cases,
 )
 from workflow.workspace import Workspace
@@ -208,6 +209,15 @@ def command_submit(args: argparse.Namespace) -> int:
             _print_line(number, "dropped", reason)
         for number, change in recheck.updated:
             _print_line(number, "updated", change)
+        if not args.dry_run:
+            closed = {number for number, _ in recheck.dropped}
+            still_open = [
+                row.invoice_number for row in result.rows if row.invoice_number not in closed
+            ]
+            for outcome in settle_closed_unconfirmed(
+                still_open, target=target, ledger=ledger, account=account
+            ):
+                _print_outcome(outcome)
         if args.dry_run:
             plan = plan_submission(
                 recheck.kept,

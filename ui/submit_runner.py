@@ -19,7 +19,12 @@ from ui.plain import as_markdown_text
 from ui.review_state import ReviewState
 from workflow.connect import ActiveConnection
 from workflow.debitura_target import DebituraTarget
-from workflow.submit import SubmissionOutcome, recheck_selection, submit_cases
+from workflow.submit import (
+    SubmissionOutcome,
+    recheck_selection,
+    settle_closed_unconfirmed,
+    submit_cases,
+)
 
 RUNNING = "submit_running"
 OUTCOMES = "submit_outcomes"
@@ -57,6 +62,15 @@ def run_submit(
                 notes.append(f"Nothing was sent: KashFlow could not be checked. {error}")
                 status.update(label="Nothing was sent", state="error")
                 return
+            ledger = context.workspace().ledger
+            closed = {number for number, _ in recheck.dropped}
+            settled = settle_closed_unconfirmed(
+                [row.invoice_number for row in state.rows if row.invoice_number not in closed],
+                target=target,
+                ledger=ledger,
+                account=connection.account_key,
+            )
+            notes.extend(f"{o.invoice_number}: {o.message}" for o in settled)
             notes.extend(f"{number} left out: {reason}" for number, reason in recheck.dropped)
             notes.extend(f"{number} updated: {change}" for number, change in recheck.updated)
             total = max(1, len(recheck.kept))
@@ -74,7 +88,7 @@ def run_submit(
                 report = submit_cases(
                     recheck.kept,
                     target=target,
-                    ledger=context.workspace().ledger,
+                    ledger=ledger,
                     account=connection.account_key,
                     connection_id=connection.connection_id,
                     on_result=show,

@@ -21,7 +21,7 @@ thread (sqlite connections stay on their thread), and results are reported in in
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -530,7 +530,9 @@ class _Sender:
         else:
             # Compared under the reference it was sent with (the prefix may have changed since).
             sent_as = submission.creditor_reference or body["creditorReference"]
-            differences = case_differences(case, {**body, "creditorReference": sent_as})
+            differences = case_differences(
+                case, {**body, "creditorReference": sent_as}, sent_earlier=not existed_before
+            )
         if differences:
             other = case.reference or case.id
             message = (
@@ -559,6 +561,13 @@ class _Sender:
                 f"An earlier send had created case {case.reference} without confirming it: "
                 "recorded, not sent again."
             )
+            owed = row.amount_to_recover
+            if case.amount is not None and owed is not None and case.amount != owed:
+                message += (
+                    f" KashFlow now shows {format_money(owed, row.currency)} {row.currency} "
+                    f"outstanding, the case {format_money(case.amount, row.currency)}: update the "
+                    "amount at Debitura."
+                )
         return _Done(SubmissionOutcome(number, RECONCILED, case.reference, case.id, message))
 
 
@@ -573,6 +582,60 @@ def _created_message(case: Case) -> str:
 def _unknown(error: Exception) -> str:
     reason = str(error).split(". ")[0].rstrip(".")
     return f"{UNKNOWN_MESSAGE} ({reason}.)" if reason else UNKNOWN_MESSAGE
+
+
+# --- unconfirmed sends of invoices no longer open ------------------------------------------
+
+CLOSED_BEFORE_CONFIRMED = "ClosedBeforeConfirmed"  # the ledger's error kind (not remembered)
+
+
+def settle_closed_unconfirmed(
+    open_numbers: Collection[str],
+    *,
+    target: DebituraTarget,
+    ledger: SubmissionLedger,
+    account: str,
+) -> list[SubmissionOutcome]:
+    """Settle every send nobody confirmed whose invoice is no longer open in KashFlow (paid,
+    credited, removed): no run would select it again, so it is looked up now.
+
+    Found at Debitura: recorded as sent (a case exists, for a paid invoice: the outcome says
+    to withdraw it). Not there: recorded as not sent, so it is sent again should it reopen.
+    A lookup that fails leaves it unconfirmed for the next run.
+    """
+    open_numbers = set(open_numbers)
+    outcomes = []
+    for submission in ledger.unresolved(account, target.key):
+        number = submission.invoice_number
+        if number in open_numbers:
+            continue  # the run itself looks it up first
+        try:
+            case = target.client.find_case_by_creditor_reference(
+                submission.creditor_reference or number
+            )
+        except DebituraError as error:
+            log.info("Could not settle the unconfirmed send of %s: %s", number, error)
+            continue
+        if case is not None and case.creditor_reference != (
+            submission.creditor_reference or number
+        ):
+            case = None  # folded to ours by Debitura, but another invoice's reference
+        if case is None:
+            ledger.mark_failed(
+                submission,
+                error_kind=CLOSED_BEFORE_CONFIRMED,
+                error_message="No longer open in KashFlow, and Debitura has no case for it.",
+            )
+            continue
+        ledger.mark_created(
+            submission, case_id=case.id, case_reference=case.reference, lifecycle=case.lifecycle
+        )
+        message = (
+            f"An earlier send created case {case.reference}, but the invoice is no longer open "
+            "in KashFlow (paid or closed): withdraw the case at Debitura if nothing is owed."
+        )
+        outcomes.append(SubmissionOutcome(number, RECONCILED, case.reference, case.id, message))
+    return outcomes
 
 
 # --- preview ----------------------------------------------------------------------------------

@@ -424,14 +424,6 @@ def test_a_payment_after_an_unconfirmed_send_that_never_arrived_sends_the_new_am
     assert again.lines()[number][0] == "created"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="workflow/submit.py _adopt compares a case found after an unconfirmed send with the "
-    "invoice as it is now: after a part payment the app's own case (sent with the old amount) is "
-    "reported as another company's ('reference in use ... give this connection a prefix'), the "
-    "ledger marks it failed and never records the case; following the advice (a prefix) sends a "
-    "second case for the same invoice",
-)
 def test_a_payment_after_an_unconfirmed_send_that_arrived_is_still_this_invoices_case(start, tally):
     world = start()
     number = world.numbers[0]
@@ -450,12 +442,6 @@ def test_a_payment_after_an_unconfirmed_send_that_arrived_is_still_this_invoices
     assert tally.misrecorded == 0 and tally.duplicated == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an invoice paid in KashFlow after a send nobody confirmed is never looked up again: "
-    "the next run says 'Not an open invoice in KashFlow: nothing to send' while Debitura holds a "
-    "live collection case for the paid invoice, and the ledger keeps it 'sending' for ever",
-)
 def test_a_payment_in_full_after_an_unconfirmed_send_that_arrived_is_reported(start, tally):
     world = start()
     number = world.numbers[0]
