@@ -34,17 +34,27 @@ _BREAKS = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 
 
 def csv_cell(value: Any) -> str:
-    """One CSV cell a spreadsheet shows as text: NUL bytes dropped, and a cell that starts like
-    a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) prefixed with ``'``; a signed
-    plain number such as ``-12.50`` or ``+447700900123`` is left as it is. Carriage returns
-    become line feeds. ``None`` is empty.
+    """One CSV cell a spreadsheet shows as text: control characters (NUL, ESC, DEL, C1) and
+    bidi overrides dropped, so a file printed to a terminal does nothing to it; a cell that
+    starts like a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) prefixed with
+    ``'``; a signed plain number such as ``-12.50`` or ``+447700900123`` is left as it is.
+    Carriage returns become line feeds. ``None`` is empty.
 
     >>> [csv_cell(v) for v in ("@SUM(1)", "\\t=1", "\\r=1", "a\\x00b", None, 805, "Acme Ltd")]
     ["'@SUM(1)", "'\\t=1", "'\\n=1", 'ab', '', '805', 'Acme Ltd']
+    >>> csv_cell("\\x1b]0;pwned\\x07Evil\\u202e")
+    ']0;pwnedEvil'
     """
     if value is None:
         return ""
-    text = str(value).replace("\x00", "")
+    text = str(value)
+    if not text.isprintable():
+        text = "".join(
+            character
+            for character in text
+            if character in "\t\n\r"
+            or not (character in BIDI_CONTROLS or _is_control(character))
+        )
     if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
         text = "'" + text
     # The writers end lines with "\n", so the csv module quotes a cell for "\n" only: a bare

@@ -43,11 +43,6 @@ NAMES = {
     "terminal-escapes": "HOST05",
 }
 TEXTS = [*NAMES, "formula-address"]  # HOST04's street lines: "+1", "-1+2", "@SUM(1)"
-CSV_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="cli.py invoices --format csv writes KashFlow's text with ESC and BEL to stdout: "
-    "a customer named '\\x1b]0;pwned\\x07Evil' retitles the terminal (json and table strip them)",
-)
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +94,7 @@ def test_json_keeps_the_hostile_text_exactly_and_escapes_terminal_controls(hosti
 
 @pytest.mark.parametrize(
     "which",
-    [pytest.param(t, marks=CSV_BUG) if t == "terminal-escapes" else t for t in TEXTS],
+    TEXTS,
 )
 def test_csv_neutralises_formulas_and_prints_no_terminal_control(hostile, which, tally):
     server, outputs = hostile
