@@ -45,7 +45,17 @@ def open_database(
         for side_file in side_files(database_file):
             restrict(side_file, PRIVATE_FILE_MODE)
     database = Database(connect(database_file, busy_timeout=busy_timeout))
-    _ensure_schema(database)
+    if not set(TABLES) <= set(database.table_names()):
+        # Two first runs on a new folder: the write lock is taken before the schema is read,
+        # so the second waits for the first instead of failing at once on a lock upgrade.
+        database.execute("BEGIN IMMEDIATE")
+        try:
+            _ensure_schema(database)
+        except BaseException:
+            database.conn.rollback()
+            raise
+        database.conn.commit()
+    _ensure_schema(database)  # columns added since (a no-op when all is in place)
     return database
 
 

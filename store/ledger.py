@@ -208,6 +208,7 @@ class SubmissionLedger:
                     existing.state == SENDING
                     and existing.payload_fingerprint == payload_fingerprint
                     and existing.creditor_reference == creditor_reference
+                    and _is_our_key(existing.idempotency_key)  # not a damaged or edited row
                 )
                 key = existing.idempotency_key if keep_key else _new_key()
                 self._conn.execute(
@@ -332,6 +333,13 @@ class SubmissionLedger:
 
 def _new_key() -> str:
     return str(uuid.uuid4())
+
+
+def _is_our_key(key: str) -> bool:
+    try:
+        return str(uuid.UUID(key)) == key
+    except (ValueError, TypeError, AttributeError):
+        return False
 
 
 def ensure_ledger_schema(database: Database) -> None:

@@ -38,8 +38,13 @@ def load_fernet(
     path = data_dir / KEY_FILE
     with storage_faults(path):
         if read_only:
-            return Fernet(_read_key(path) if path.is_file() else Fernet.generate_key())
-        return Fernet(_key_file_contents(path))
+            key = _read_key(path) if path.is_file() else Fernet.generate_key()
+        else:
+            key = _key_file_contents(path)
+    try:
+        return Fernet(key)
+    except ValueError:
+        raise SecretKeyError(_damaged_key_message(path, "is not a valid key")) from None
 
 
 def _key_file_contents(path: Path) -> bytes:
@@ -63,5 +68,14 @@ def _key_file_contents(path: Path) -> bytes:
 def _read_key(path: Path) -> bytes:
     key = path.read_bytes().strip()
     if not key:
-        raise SecretKeyError(f"The key file {path.name} in the data directory is empty.")
+        raise SecretKeyError(_damaged_key_message(path, "is empty"))
     return key
+
+
+def _damaged_key_message(path: Path, what: str) -> str:
+    return (
+        f"The key file {path} {what}, so the saved KashFlow passwords cannot be read. If you "
+        "have the original file (or the APP_SECRET_KEY it came from), put it back; otherwise "
+        "move this file aside, then remove and add the saved connections again. The record of "
+        "sent cases is not affected."
+    )

@@ -154,15 +154,7 @@ def test_an_unsigned_agreement_on_create_says_what_to_sign(app, servers, tally):
     "damage",
     [
         pytest.param(b"not a database\n" * 100, id="damaged-data-file-on-submit"),
-        pytest.param(
-            "secret.key",
-            id="damaged-secret-key-on-connect",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a damaged secret.key (not a Fernet key) shows a Python exception on the "
-                "page instead of what to do (store/secret_key.py load_fernet raises ValueError)",
-            ),
-        ),
+        pytest.param("secret.key", id="damaged-secret-key-on-connect"),
     ],
 )
 def test_a_data_folder_the_page_cannot_use_shows_what_to_do(app, servers, damage, tally):

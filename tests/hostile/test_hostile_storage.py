@@ -185,13 +185,6 @@ def test_a_folder_the_app_may_not_write_exits_50_naming_it(world, tally):
     assert tally.message_problems == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="two first opens of a fresh data folder at the same moment (two cli.py runs, or two "
-    "app sessions, on a new machine) race in store/database.py _ensure_schema: one fails at "
-    "once with DatabaseLocked 'locked by another program (still busy after 10 seconds)', "
-    "although nothing held the file and no second passed",
-)
 def test_two_first_runs_on_a_fresh_data_folder_both_open_it(tmp_path, tally):
     failures = []
     for attempt in range(60):  # the race is lost a fifth to half of the time: up to 60 tries
@@ -228,15 +221,7 @@ def tamper(data_dir, **columns) -> None:
         {"state": "weird"},
         {"state": "sending"},
         {"state": "failed", "error_kind": "NoPartnerAvailable", "payload_fingerprint": "old"},
-        pytest.param(
-            {"state": "sending", "idempotency_key": ""},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a ledger row 'sending' whose idempotency key is empty (a damaged or "
-                "hand-edited data file) ends cli.py submit in a traceback: ValueError from "
-                "debitura/client.py _checked_idempotency_key escapes workflow/submit.py",
-            ),
-        ),
+        {"state": "sending", "idempotency_key": ""},
     ],
     ids=[
         "unknown-state",
