@@ -42,13 +42,13 @@ from mapping.problems import ALREADY_SUBMITTED
 from store import SecretKeyError, StorageError, StoredCredentialsUnreadable
 from store import errors as store_errors
 from workflow import decision
-from workflow.connect import ActiveConnection, connect, reconnect, set_reference_prefix
+from workflow.connect import ActiveConnection, connect_typed, reconnect, set_reference_prefix
 from workflow.debitura_target import DebituraTarget, resolve_debitura
 from workflow.decision import SubmitDecision, plan_submission
 from workflow.export import json_for_terminal, rows_csv, rows_json, rows_table
 from workflow.importing import import_summary
 from workflow.review import import_for_review
-from workflow.settings import Settings
+from workflow.settings import Settings, SettingsError
 from workflow.submit import (
     ALREADY_SENT,
     CREATED,
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     except CODED_ERRORS as error:
         print(terminal_text(str(error)), file=sys.stderr)
         return exit_code_for(error)
-    except (UsageError, SecretKeyError, StoredCredentialsUnreadable) as error:
+    except (UsageError, SettingsError, SecretKeyError, StoredCredentialsUnreadable) as error:
         print(terminal_text(str(error)), file=sys.stderr)
         return EXIT_USAGE
 
@@ -418,7 +418,7 @@ def open_connection(
             "Set KASHFLOW_USERNAME, KASHFLOW_PASSWORD and KASHFLOW_MEMORABLE_WORD, or pass "
             "--connection NAME for a connection saved in the app."
         )
-    return connect(credentials, base_url=settings.kashflow_base_url, workspace=workspace, save=save)
+    return connect_typed(credentials, workspace=workspace, save=save)
 
 
 def _parser() -> argparse.ArgumentParser:

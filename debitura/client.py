@@ -419,6 +419,14 @@ def _error_for(
     if status == 400:
         field_errors, structured = field_errors_from(payload)
         return validation_failed(field_errors, errors=structured, creating=creating, **context)
+    if status == 404 and creating:
+        # Creating has no record to miss: whatever answered is not Debitura's API.
+        return RequestRejected(
+            "The address in DEBITURA_BASE_URL does not take new cases (HTTP 404). Check it: "
+            "Debitura's Customer API is https://customer-api.debitura.com.",
+            api_message=api_message,
+            **context,
+        )
     if status == 404:
         detail = f": {api_message}" if api_message else "."
         return NotFound(f"Debitura has no such case{detail}", api_message=api_message, **context)

@@ -441,6 +441,13 @@ def _password_step_error(response: ApiResponse, credentials: Credentials) -> Kas
                 "exactly as typed."
             )
         return InvalidCredentials(message, **_error_context(response))
+    if response.status in (404, 405):
+        # Every KashFlow has this address: whatever answered is not KashFlow's API.
+        return RequestRejected(
+            f"The address in KASHFLOW_BASE_URL has no KashFlow login (HTTP {response.status}). "
+            "Check it: KashFlow's is https://api.kashflow.com/v2.",
+            **_error_context(response),
+        )
     return _data_error(response)
 
 

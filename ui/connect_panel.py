@@ -17,12 +17,13 @@ from ui.review_state import forget_review
 from ui.session import set_active_connection
 from workflow.connect import (
     ActiveConnection,
-    connect,
     connect_demo,
+    connect_typed,
     reconnect,
     set_reference_prefix,
 )
 from workflow.demo import DEMO_CREDENTIALS
+from workflow.settings import SettingsError
 from workflow.workspace import Workspace
 
 
@@ -61,8 +62,7 @@ def connect_panel(workspace: Workspace) -> None:
             st.error("Enter the login email, the password and the whole memorable word.")
         else:
             credentials = Credentials(username, password, memorable_word)
-            base_url = workspace.settings.kashflow_base_url
-            _run(lambda: connect(credentials, base_url=base_url, workspace=workspace))
+            _run(lambda: connect_typed(credentials, workspace=workspace))
 
     st.divider()
     st.subheader("No KashFlow account at hand?")
@@ -80,7 +80,7 @@ def _run(action: Callable[[], ActiveConnection]) -> None:
     try:
         with st.spinner("Logging in to KashFlow…"):
             connection = action()
-    except (KashFlowError, StoredCredentialsUnreadable, StorageError) as error:
+    except (KashFlowError, StoredCredentialsUnreadable, StorageError, SettingsError) as error:
         st.error(as_markdown_text(error), icon=":material/error:")
         return
     set_active_connection(connection)

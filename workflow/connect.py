@@ -95,6 +95,15 @@ def connect(
     return ActiveConnection(client, company, saved, is_demo)
 
 
+def connect_typed(
+    credentials: Credentials, *, workspace: Workspace, save: bool = True
+) -> ActiveConnection:
+    """``connect`` to the KashFlow of the settings (``KASHFLOW_BASE_URL``); raises
+    ``SettingsError`` first when that cannot be a KashFlow address."""
+    base_url = workspace.settings.checked_kashflow_base_url()
+    return connect(credentials, base_url=base_url, workspace=workspace, save=save)
+
+
 def set_reference_prefix(
     connection: ActiveConnection, prefix: str, *, workspace: Workspace
 ) -> ActiveConnection:

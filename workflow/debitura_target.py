@@ -38,7 +38,8 @@ def target_key(settings: Settings) -> str:
 
 def resolve_debitura(settings: Settings) -> DebituraTarget:
     """The target for these settings; without an API key, the demo Debitura sandbox (started
-    in this process on first use)."""
+    in this process on first use). Raises ``SettingsError`` for an address or key that cannot
+    work."""
     test_mode = settings.debitura_test_mode
     key = target_key(settings)
     if not settings.debitura_api_key:
@@ -47,7 +48,8 @@ def resolve_debitura(settings: Settings) -> DebituraTarget:
         sandbox = debitura_sandbox()
         client = DebituraClient(sandbox.api_key, base_url=sandbox.base_url)
         return DebituraTarget(client, key, True, test_mode, SANDBOX_LABEL)
-    client = DebituraClient(settings.debitura_api_key, base_url=settings.debitura_base_url)
+    base_url, api_key = settings.checked_debitura()
+    client = DebituraClient(api_key, base_url=base_url)
     host = urlsplit(client.base_url).netloc or client.base_url
     label = f"Debitura ({host})"
     if test_mode:

@@ -7,11 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kashflow import DEFAULT_BASE_URL as DEFAULT_KASHFLOW_BASE_URL
 from kashflow import Credentials
 
 DEFAULT_DEBITURA_BASE_URL = "https://customer-api.debitura.com"
+
+
+class SettingsError(ValueError):
+    """A setting the app cannot work with; the message names it and says what to set."""
+
+
 DEFAULT_DATA_DIR = "data"
 
 
@@ -67,3 +74,55 @@ class Settings:
                 self.kashflow_username, self.kashflow_password, self.kashflow_memorable_word
             )
         return None
+
+    def checked_kashflow_base_url(self) -> str:
+        """``KASHFLOW_BASE_URL``, or ``SettingsError`` when it cannot be a KashFlow address."""
+        return checked_address(
+            "KASHFLOW_BASE_URL", self.kashflow_base_url, DEFAULT_KASHFLOW_BASE_URL
+        )
+
+    def checked_debitura(self) -> tuple[str, str]:
+        """``DEBITURA_BASE_URL`` and ``DEBITURA_API_KEY``, or ``SettingsError``."""
+        base_url = checked_address(
+            "DEBITURA_BASE_URL", self.debitura_base_url, DEFAULT_DEBITURA_BASE_URL
+        )
+        key = self.debitura_api_key
+        if key and not (key.isprintable() and key.isascii() and " " not in key):
+            raise SettingsError(
+                "DEBITURA_API_KEY holds a space, a line break or another character an API key "
+                "never has: copy the key again from Debitura's portal."
+            )
+        return base_url, key
+
+
+def checked_address(name: str, url: str, example: str) -> str:
+    """``url`` when it is an http(s) address the clients can use; else ``SettingsError``
+    naming the setting.
+
+    >>> checked_address("KASHFLOW_BASE_URL", "https://api.kashflow.com/v2", "")
+    'https://api.kashflow.com/v2'
+    >>> try:
+    ...     checked_address("KASHFLOW_BASE_URL", "ftp://host/v2", "https://api.kashflow.com/v2")
+    ... except SettingsError as error:
+    ...     print(str(error)[:70])
+    KASHFLOW_BASE_URL is not an address the app can use (it must start wit
+    """
+    parts = urlsplit(url)
+    why = ""
+    if parts.scheme not in ("http", "https"):
+        why = "it must start with https:// or http://"
+    elif not parts.hostname:
+        why = "it names no host"
+    elif parts.username is not None or parts.password is not None:
+        why = "it holds a user name or password, which would be sent in place of the login"
+    else:
+        try:
+            parts.port  # noqa: B018 - raises for a port out of range
+        except ValueError:
+            why = "its port is not a number from 1 to 65535"
+    if why:
+        raise SettingsError(
+            f"{name} is not an address the app can use ({why}): set it to an address like "
+            f"{example}."
+        )
+    return url
