@@ -110,7 +110,10 @@ def resolve_country(code: str, name: str, lines: tuple[str, ...] = ()) -> Countr
 
     The ``CountryCode`` wins when valid, then ``CountryName``, then the last address line that
     names a country in words (a bare two-letter line could be a US state, so it does not
-    count); failing all that, GB, which the caller reports as a default.
+    count). A code or name KashFlow gave that none of this can read comes back as given, with
+    the source ``unreadable`` (the row is then blocked until someone picks the country: a
+    misspelt "Deutschlnd" must not become a UK debtor). With nothing given at all, GB, which
+    the caller reports as a default.
 
     >>> resolve_country("UK", "")
     CountryChoice(alpha_2='GB', source='code')
@@ -118,6 +121,8 @@ def resolve_country(code: str, name: str, lines: tuple[str, ...] = ()) -> Countr
     (CountryChoice(alpha_2='IE', source='name'), CountryChoice(alpha_2='FR', source='address'))
     >>> resolve_country("", "")
     CountryChoice(alpha_2='GB', source='default')
+    >>> resolve_country("ZZ", "Deutschlnd")
+    CountryChoice(alpha_2='ZZ', source='unreadable')
     """
     if code and (alpha_2 := country_from_code(code)):
         return CountryChoice(alpha_2, "code")
@@ -127,4 +132,7 @@ def resolve_country(code: str, name: str, lines: tuple[str, ...] = ()) -> Countr
         last_part = line.rsplit(",", 1)[-1].strip()
         if last_part and (alpha_2 := country_from_name(last_part)):
             return CountryChoice(alpha_2, "address")
+    given = code.strip() or name.strip()
+    if given:
+        return CountryChoice(given, "unreadable")
     return CountryChoice(DEFAULT_COUNTRY, "default")

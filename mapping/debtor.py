@@ -176,6 +176,7 @@ def map_debtor(customer: Customer | None, *, fallback_name: str = "") -> DebtorD
         debtor,
         type_reason=guess.reason,
         country_source=country_source,
+        country_valid=country_source != "unreadable",
         phone_raw=phone_raw,
         phone_valid=phone_valid,
     )

@@ -123,18 +123,9 @@ BOOKS = {
     "currency-not-iso": Books(
         change=set_first(Currency={"Code": "XBT", "ExchangeRate": 1}), blocks="invalid_currency"
     ),
-    "country-misspelt": pytest.param(
-        Books(
-            change=set_first_customer(CountryCode="", CountryName="Deutschlnd"),
-            blocks="invalid_country",
-        ),
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="a customer whose country KashFlow gives as text the app cannot read "
-            "('Deutschlnd', 'ZZ'/'Narnia') gets GB with the warning 'No country on the customer "
-            "record: assumed United Kingdom': the row stays eligible and is sent to Debitura as a "
-            "UK debtor; expected the invalid_country error (mapping/country.py resolve_country)",
-        ),
+    "country-misspelt": Books(
+        change=set_first_customer(CountryCode="", CountryName="Deutschlnd"),
+        blocks="invalid_country",
     ),
     "address-of-spaces": Books(
         change=set_first_customer(Line1="   ", Line2=" ", Line3="", Line4="", PostCode=" "),

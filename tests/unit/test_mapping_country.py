@@ -30,11 +30,13 @@ from mapping import country_from_text, map_debtor, resolve_country
         ("", "", ("5 Rue X", "Paris", "France"), ("FR", "address")),
         ("", "", ("1 Main St", "Cork, Ireland"), ("IE", "address")),
         ("", "", ("1 Main St", "Austin", "TX"), ("GB", "default")),  # "TX" is not a country
-        ("", "Narnia", (), ("GB", "default")),
+        ("", "Narnia", (), ("Narnia", "unreadable")),  # given but unreadable: never GB
         ("", "", (), ("GB", "default")),
     ],
 )
-def test_resolve_country(code, name, lines, expected):
+def test_the_country_comes_from_the_code_then_the_name_then_an_address_line_else_gb(
+    code, name, lines, expected
+):
     # Models strip text; the resolver is given what from_api would give.
     assert tuple(resolve_country(code.strip(), name, lines)) == expected
 
