@@ -40,7 +40,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from store.guarded_connection import database_file_of
-from store.submit_lock import DEFAULT_WAIT_SECONDS, submit_lock
+from store.submit_lock import submit_lock
 
 SENDING = "sending"
 CREATED = "created"
@@ -226,7 +226,7 @@ class SubmissionLedger:
     def submit_lock(
         self,
         *,
-        wait_seconds: float = DEFAULT_WAIT_SECONDS,
+        wait_seconds: float | None = None,
         on_wait: Callable[[], None] | None = None,
     ) -> AbstractContextManager[None]:
         """Hold for a whole submit run so that two runs on one data folder take turns (see

@@ -34,7 +34,7 @@ POLL_SECONDS = 0.1
 def submit_lock(
     data_dir: Path,
     *,
-    wait_seconds: float = DEFAULT_WAIT_SECONDS,
+    wait_seconds: float | None = None,
     on_wait: Callable[[], None] | None = None,
 ) -> Iterator[None]:
     """Hold this data folder's submit lock for the ``with`` block.
@@ -42,6 +42,8 @@ def submit_lock(
     ``on_wait`` is called once if another run holds it (to say "waiting..."). Raises
     ``SubmitInProgress`` after ``wait_seconds``, or a ``StorageError`` if the folder is unusable.
     """
+    if wait_seconds is None:
+        wait_seconds = DEFAULT_WAIT_SECONDS  # read now, so a test may shorten it
     lock = _folder_lock(data_dir / LOCK_FILE)
     lock.acquire(time.monotonic() + wait_seconds, on_wait)
     try:

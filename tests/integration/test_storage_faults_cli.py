@@ -43,7 +43,10 @@ runpy.run_path("cli.py", run_name="__main__")
 """
 
 # `cli.py` that waits only a second for another submit.
-IMPATIENT_CLI = "import sys, cli; cli.SUBMIT_WAIT_SECONDS = 1; sys.exit(cli.main(sys.argv[1:]))"
+IMPATIENT_CLI = (
+    "import sys, cli; sys.modules['store.submit_lock'].DEFAULT_WAIT_SECONDS = 1; "
+    "sys.exit(cli.main(sys.argv[1:]))"
+)
 
 
 def run_python_cli(program: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
