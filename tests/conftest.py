@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 
 import kashflow.client
 from kashflow import RetryPolicy
 from sandbox.kashflow_server import KashFlowFaults, KashFlowSandbox, KashFlowSandboxConfig
+
+# The day the sandbox KashFlow's books are generated as of, unless a test says otherwise: the
+# data (and anything judged against its ``dataset.as_of``) is then the same on every day.
+SANDBOX_AS_OF = date(2026, 11, 21)
 
 # Real backoff waits seconds; tests keep the same retry logic with millisecond waits.
 FAST_RETRY = RetryPolicy(attempts=5, initial_wait=0.005, max_wait=0.02, max_retry_after=0.05)
@@ -51,6 +56,8 @@ def start_kashflow_sandbox(started):
     """Start in-process KashFlow sandboxes with the given config and faults."""
 
     def start(faults: KashFlowFaults | None = None, **config) -> KashFlowSandbox:
+        if config.get("dataset") is None:
+            config.setdefault("as_of", SANDBOX_AS_OF)
         return started(KashFlowSandbox(KashFlowSandboxConfig(**config), faults))
 
     return start

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sandbox.kashflow_server import (
@@ -76,7 +78,19 @@ def test_a_short_memorable_word_sends_nothing_to_kashflow(app, kashflow_sandbox,
     monkeypatch.setenv("KASHFLOW_BASE_URL", kashflow_sandbox.url)
     app.run()
     fill_and_connect(app, DEMO_USERNAME, DEMO_PASSWORD, "le")
-    assert kashflow_sandbox.stats_snapshot()["logins"]["put"] == 0
+    assert not app.exception and not app.success
+    # KashFlow asks for three of the six letters of "ledger"; at least one is past the second.
+    errors = texts(app.error)
+    assert len(errors) == 1
+    assert re.fullmatch(
+        r"KashFlow asked for character [3-6] of the memorable word, but the word entered has "
+        r"2 characters\. Enter the whole memorable word\. Nothing was sent to KashFlow\.",
+        errors[0],
+    ), errors[0]
+    logins = kashflow_sandbox.stats_snapshot()["logins"]
+    assert logins["post"] == 1  # the password step ran and asked for the letters ...
+    assert logins["put"] == 0  # ... and nothing at all reached the memorable-word step
+    assert "Reconnect" not in [b.label for b in app.button]  # nothing saved
 
 
 def test_unreachable_kashflow_is_explained(app, monkeypatch):

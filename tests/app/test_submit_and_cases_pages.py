@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
+from pathlib import Path
 
+from store import SubmissionLedger, open_database
 from tests.app.conftest import button, table_with, texts
 from tests.app.test_review_page import edit_grid, follow_continue_link, open_review, state
 
@@ -103,19 +106,68 @@ def test_an_invoice_paid_since_the_import_is_dropped_before_sending(app, fresh_d
     assert debitura.case_by_reference(other.invoice_number) is not None
 
 
+def recorded_submissions(numbers) -> dict[str, list]:
+    """The app's ledger rows (in its data directory) for these invoice numbers."""
+    ledger = SubmissionLedger(open_database(Path(os.environ["APP_DATA_DIR"])))
+    found: dict[str, list] = {number: [] for number in numbers}
+    for submission in ledger.list():
+        if submission.invoice_number in found:
+            found[submission.invoice_number].append(submission)
+    return found
+
+
+def assert_each_case_once_at_debitura_and_in_the_app(debitura, rows) -> None:
+    numbers = [row.invoice_number for row in rows]
+    references = [case["creditorReference"] for case in debitura.cases()]
+    assert sorted(references) == sorted(numbers)  # one case per invoice, none twice
+    for number, submissions in recorded_submissions(numbers).items():
+        assert len(submissions) == 1, f"invoice {number} recorded {len(submissions)} times"
+        (submission,) = submissions
+        case = debitura.case_by_reference(number)
+        assert submission.state == "created" and submission.case_id == case["id"]
+        assert submission.case_reference == case["reference"]
+
+
 def test_a_lost_answer_is_settled_without_a_second_case(app, fresh_demo_sandboxes):
     open_review(app)
     rows = eligible_rows(app, 2)
     to_submit(app, rows)
     debitura = fresh_demo_sandboxes.debitura
-    debitura.faults.update(status_500_every=1, faults_only_on=frozenset({"POST /cases"}))
+    # Debitura stores each case, then the connection drops before the answer: every answer to
+    # POST /cases is lost, the retries' replays included.
+    debitura.faults.update(
+        drop_connection_every=1, drop_after_handler=True, faults_only_on=frozenset({"POST /cases"})
+    )
     button(app, "Create 2 cases").click().run()
+    assert not app.exception
     assert set(outcome_table(app)["Result"]) <= {"unknown", "not sent"}
+    assert debitura.stats_snapshot()["cases"]["stored"] == 2  # the cases exist, unseen
+    assert sorted(case["creditorReference"] for case in debitura.cases()) == sorted(
+        row.invoice_number for row in rows
+    )
 
     debitura.faults.reset()
     button(app, "Create 2 cases").click().run()
+    assert not app.exception
     assert set(outcome_table(app)["Result"]) <= {"created", "reconciled"}
     assert len(debitura.cases()) == 2
+    assert_each_case_once_at_debitura_and_in_the_app(debitura, rows)
+
+
+def test_an_answer_lost_after_the_case_was_stored_is_replayed_not_duplicated(
+    app, fresh_demo_sandboxes
+):
+    open_review(app)
+    rows = eligible_rows(app, 2)
+    to_submit(app, rows)
+    debitura = fresh_demo_sandboxes.debitura
+    debitura.faults.update(drop_after_store_every=1)  # each first answer lost after storing
+    button(app, "Create 2 cases").click().run()
+    assert not app.exception
+    assert set(outcome_table(app)["Result"]) == {"created"}
+    stats = debitura.stats_snapshot()["cases"]
+    assert stats["dropped_after_store"] == 2 and stats["created"] == 2
+    assert_each_case_once_at_debitura_and_in_the_app(debitura, rows)
 
 
 def test_sent_cases_page_joins_the_ledger_with_debitura_and_retries_failures(

@@ -6,7 +6,7 @@ Import the ``world`` fixture (and ``start_world`` for a custom one) into a test 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,7 +35,10 @@ from workflow.submit import SubmitReport, submit_cases
 
 FAST = RetryPolicy(attempts=5, initial_wait=0.001, max_wait=0.005, max_retry_after=0.01)
 ACCOUNT = "test|Harrow & Finch Joinery Ltd"
-TODAY = datetime.now(UTC).date()
+# The submit tests' "today", never the machine's: the KashFlow books are generated as of this
+# day, rows are judged against it (Policy, the CLI's --as-of) and Debitura's date rules use it.
+AS_OF = date(2026, 11, 21)
+TODAY = AS_OF
 
 
 def debitura_target(
@@ -113,7 +116,9 @@ def start_world(tmp_path, started):
         debitura_config.setdefault("today", TODAY)
         debitura_config.setdefault("minimum_usd", Decimal(0))  # every eligible row is accepted
         kashflow = started(
-            KashFlowSandbox(KashFlowSandboxConfig(invoices=invoices, customers=customers))
+            KashFlowSandbox(
+                KashFlowSandboxConfig(invoices=invoices, customers=customers, as_of=AS_OF)
+            )
         )
         debitura = started(DebituraSandbox(DebituraSandboxConfig(**debitura_config), faults))
         client = KashFlowClient(

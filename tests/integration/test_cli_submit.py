@@ -22,6 +22,12 @@ def submit_env(world) -> dict[str, str]:
     }
 
 
+def submit(world, *args: str):
+    """``cli.py submit`` judging due dates on the world's day (``--as-of``), not the machine's."""
+    as_of = world.policy.as_of.isoformat()
+    return run_cli("submit", "--as-of", as_of, *args, env=submit_env(world))
+
+
 def lines(stdout: str) -> dict[str, tuple[str, str]]:
     """invoice number → (status words, detail) from the one-line-per-case output."""
     result = {}
@@ -35,7 +41,7 @@ def lines(stdout: str) -> dict[str, tuple[str, str]]:
 
 def test_submitting_twice_creates_each_case_once(world):
     eligible = [row.invoice_number for row in world.eligible_rows()]
-    first = run_cli("submit", "--all-eligible", env=submit_env(world))
+    first = submit(world, "--all-eligible")
     assert first.returncode == 0, first.stderr
     created = lines(first.stdout)
     assert set(created) == set(eligible)
@@ -46,7 +52,7 @@ def test_submitting_twice_creates_each_case_once(world):
     assert "Debitura (127.0.0.1:" in first.stderr
 
     calls = world.create_calls()
-    second = run_cli("submit", "--all-eligible", env=submit_env(world))
+    second = submit(world, "--all-eligible")
     assert second.returncode == 0, second.stderr
     assert lines(second.stdout) == {n: ("already sent", ref) for n, ref in references.items()}
     assert world.create_calls() == calls and len(world.debitura.cases()) == len(eligible)
@@ -59,7 +65,7 @@ def test_submitting_twice_creates_each_case_once(world):
 
 def test_a_dry_run_previews_and_sends_or_records_nothing(world):
     eligible = [row.invoice_number for row in world.eligible_rows()]
-    result = run_cli("submit", "--all-eligible", "--dry-run", env=submit_env(world))
+    result = submit(world, "--all-eligible", "--dry-run")
     assert result.returncode == 0, result.stderr
     verdicts = lines(result.stdout)
     assert set(verdicts) == set(eligible)
@@ -77,10 +83,7 @@ def test_named_invoices_report_what_cannot_be_sent_and_exit_non_zero(world):
     rows = world.import_rows()
     eligible = next(row for row in rows if row.eligible)
     blocked = next(row for row in rows if not row.eligible)
-    result = run_cli(
-        "submit", "--invoice", eligible.invoice_number, blocked.invoice_number, "99999",
-        env=submit_env(world),
-    )  # fmt: skip
+    result = submit(world, "--invoice", eligible.invoice_number, blocked.invoice_number, "99999")
     assert result.returncode == 40, result.stderr
     outcome = lines(result.stdout)
     assert outcome[eligible.invoice_number][0] == "created"
@@ -93,7 +96,7 @@ def test_named_invoices_report_what_cannot_be_sent_and_exit_non_zero(world):
 
 def test_a_refused_case_exits_non_zero_with_debituras_reason(start_world):
     world = start_world(minimum_usd=Decimal(100))  # the small invoices have no partner
-    result = run_cli("submit", "--all-eligible", env=submit_env(world))
+    result = submit(world, "--all-eligible")
     assert result.returncode == 40
     failed = [detail for status, detail in lines(result.stdout).values() if status == "failed"]
     assert failed and all("no collection partner" in detail for detail in failed)
@@ -101,15 +104,16 @@ def test_a_refused_case_exits_non_zero_with_debituras_reason(start_world):
 
 
 def test_a_selection_is_required(world):
-    result = run_cli("submit", env=submit_env(world))
+    result = submit(world)
     assert result.returncode == 2 and "--invoice" in result.stderr
 
 
 def test_ctrl_c_mid_run_then_running_again_sends_each_case_once(start_world):
     world = start_world(DebituraFaults(latency_ms=300, faults_only_on=["POST /cases"]))
     eligible = [row.invoice_number for row in world.eligible_rows()]
+    as_of = world.policy.as_of.isoformat()
     process = subprocess.Popen(
-        [sys.executable, "cli.py", "submit", "--all-eligible"],
+        [sys.executable, "cli.py", "submit", "--as-of", as_of, "--all-eligible"],
         cwd=ROOT,
         env={**os.environ, **submit_env(world)},
         stdout=subprocess.PIPE,
@@ -125,7 +129,7 @@ def test_ctrl_c_mid_run_then_running_again_sends_each_case_once(start_world):
     assert len(world.debitura.cases()) < len(eligible)
 
     world.debitura.faults.reset()
-    again = run_cli("submit", "--all-eligible", env=submit_env(world))
+    again = submit(world, "--all-eligible")
     assert again.returncode == 0, again.stderr
     statuses = {status for status, _ in lines(again.stdout).values()}
     assert "already sent" in statuses and statuses <= {"already sent", "reconciled", "created"}

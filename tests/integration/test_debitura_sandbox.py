@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -31,7 +31,9 @@ from sandbox.debitura_server import (
     DebituraSandboxConfig,
 )
 
-TODAY = datetime.now(UTC).date()
+# The sandbox's "today" for its date rules: a fixed day, so the payloads below (dated relative
+# to it) are judged the same on every day the suite runs.
+TODAY = date(2026, 11, 21)
 FAST = RetryPolicy(attempts=5, initial_wait=0.001, max_wait=0.005, max_retry_after=0.01)
 
 

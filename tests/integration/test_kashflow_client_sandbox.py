@@ -37,7 +37,7 @@ def numbers(listing) -> list[str]:
     return [invoice.number for invoice in listing.invoices]
 
 
-def test_login_company_invoices_and_customers(kashflow_sandbox):
+def test_one_login_reads_the_company_every_open_invoice_and_a_customer(kashflow_sandbox):
     client = client_for(kashflow_sandbox)
     assert client.company().name == "Harrow & Finch Joinery Ltd"
     listing = client.list_invoices()
@@ -49,7 +49,7 @@ def test_login_company_invoices_and_customers(kashflow_sandbox):
     assert client.logins == 1
 
 
-def test_customer_codes_that_need_url_encoding(kashflow_sandbox):
+def test_customers_whose_codes_need_url_encoding_are_fetched(kashflow_sandbox):
     client = client_for(kashflow_sandbox)
     awkward = [c.code for c in kashflow_sandbox.dataset.customers if not c.code.isalnum()]
     assert awkward, "the demo data should include codes with spaces, & or /"

@@ -194,7 +194,7 @@ def test_consecutive_failures_lock_the_account_and_a_success_resets_the_count(st
     assert sandbox.stats_snapshot()["counters"]["accounts_locked"] == 1
 
 
-def test_preconfigured_locked_and_expired_password_users(sandbox, http):
+def test_the_locked_and_expired_password_users_are_refused(sandbox, http):
     assert error_of(begin_login(http, sandbox, LOCKED_USERNAME)) == (401, "AccountLocked")
     expired = begin_login(http, sandbox, EXPIRED_PASSWORD_USERNAME)
     assert error_of(expired) == (400, "PasswordExpired")
@@ -270,7 +270,7 @@ def test_token_dies_after_an_absolute_lifetime(start_sandbox, http):
 # --- settings ---------------------------------------------------------------------------------
 
 
-def test_company_details_fallbacks(start_sandbox, http):
+def test_without_company_details_the_name_comes_from_the_profile_or_the_login(start_sandbox, http):
     missing = start_sandbox(companydetails="missing")
     headers = auth(login(http, missing))
     assert http.get(f"{missing.url}/settings/companydetails", headers=headers).status_code == 404
@@ -347,7 +347,9 @@ def test_perpage_defaults_to_50_and_is_silently_capped(start_sandbox, http):
         ("GrossAmount", "GrossAmount", True),
     ],
 )
-def test_sortby_names_and_numbers_with_order(sandbox, http, token, sortby, field, descending):
+def test_invoices_are_sorted_by_the_sortby_field_in_either_order(
+    sandbox, http, token, sortby, field, descending
+):
     order = "DESC" if descending else "Asc"
     rows = get_invoices(http, sandbox, token, sortby=sortby, order=order, perpage=100).json()[
         "Data"
@@ -388,7 +390,7 @@ def test_statusfilter_can_be_ignored_or_rejected(start_sandbox, http, dataset):
     assert get_invoices(http, rejecting, token).status_code == 200
 
 
-def test_bare_list_shape_and_missing_next_page_url(start_sandbox, http):
+def test_the_list_can_be_a_bare_array_or_lack_its_next_page_url(start_sandbox, http):
     bare = start_sandbox(list_shape="bare")
     body = get_invoices(http, bare, login(http, bare), perpage=10).json()
     assert isinstance(body, list) and len(body) == 10 and "Number" in body[0]
@@ -423,7 +425,7 @@ def test_paging_drift_loses_rows_in_one_pass_and_not_the_next(start_sandbox, htt
     assert len(exact) == total
 
 
-def test_invoice_detail_and_404s(sandbox, http, token, dataset):
+def test_invoice_detail_adds_up_and_unknown_paths_are_404(sandbox, http, token, dataset):
     part_paid = dataset.invoices_with_status("PartPaid", "OverduePartPaid")[0]
     detail = http.get(f"{sandbox.url}/invoices/{part_paid.number}", headers=auth(token)).json()
     assert detail["Number"] == part_paid.number and detail["LineItems"]
@@ -445,7 +447,7 @@ def test_invoice_detail_and_404s(sandbox, http, token, dataset):
 
 
 @pytest.mark.parametrize("code", ["ASH01", "JS/2024", "A&B01", "ST AID"])
-def test_customer_by_url_encoded_code(sandbox, http, token, code):
+def test_a_customer_is_found_by_its_url_encoded_code(sandbox, http, token, code):
     response = http.get(f"{sandbox.url}/customers/{quote(code, safe='')}", headers=auth(token))
     assert response.status_code == 200
     assert response.json()["Code"] == code
@@ -464,7 +466,7 @@ def test_customer_list_is_an_envelope(sandbox, http, token, dataset):
     assert len(body["Data"]) == 30 and {"Code", "Name"} <= set(body["Data"][0])
 
 
-def test_missing_and_garbage_customers(start_sandbox, http):
+def test_missing_customers_are_404_and_garbage_customers_are_not_json(start_sandbox, http):
     sandbox = start_sandbox(
         faults=KashFlowFaults(missing_customers=["ash01"], garbage_customers=["PENN01"])
     )
@@ -521,7 +523,7 @@ def test_sql_timeout_is_kashflows_400(start_sandbox, http):
     assert response.json()["Error"] == "-2146232060"
 
 
-def test_html_error_page(start_sandbox, http):
+def test_the_html_error_knob_answers_a_502_html_page(start_sandbox, http):
     sandbox = start_sandbox(faults=KashFlowFaults(html_error_every=1))
     response = get_invoices(http, sandbox, login(http, sandbox))
     assert response.status_code == 502
@@ -529,7 +531,7 @@ def test_html_error_page(start_sandbox, http):
     assert response.text.lstrip().startswith("<!DOCTYPE html>")
 
 
-def test_dropped_connection_before_or_after_the_handler(start_sandbox, http):
+def test_a_connection_is_dropped_before_or_after_the_handler_ran(start_sandbox, http):
     faults = KashFlowFaults(drop_connection_every=1, faults_on_login=True)
     sandbox = start_sandbox(faults=faults)
     with pytest.raises(requests.ConnectionError):
@@ -722,7 +724,7 @@ def test_json_money_has_four_decimals_and_dates_are_kashflow_style(sandbox, http
     assert row["GrossAmount"] == row["NetAmount"] + row["VATAmount"]
 
 
-def test_status_weights_and_omitted_due_amounts():
+def test_status_weights_and_omitted_due_amounts_shape_the_generated_books():
     books = generate(
         seed=3,
         invoices=60,

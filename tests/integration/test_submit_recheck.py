@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
 
 from jsonwire.fields import to_decimal
@@ -60,13 +61,18 @@ def test_a_changed_amount_rebuilds_the_row_and_keeps_the_users_edits(world):
 
 def test_a_changed_due_date_and_status_are_reported(world):
     row = world.eligible_rows()[0]
-    world.kashflow.set_invoice(row.invoice_number, Status="Unpaid", DueDate="2026-11-30T00:00:00")
+    # Moved into the future of the world's day (never a literal: it must stay in the future).
+    later = world.policy.as_of + timedelta(days=9)
+    world.kashflow.set_invoice(
+        row.invoice_number, Status="Unpaid", DueDate=f"{later.isoformat()}T00:00:00"
+    )
     result = recheck(world, [row])
     ((number, description),) = result.updated
     assert number == row.invoice_number
-    assert f"due date {row.due_date} → 2026-11-30" in description
+    assert f"due date {row.due_date} → {later}" in description
     assert f"status {row.status} → Unpaid" in description
     assert not result.kept[0].eligible  # now not yet due: it will be blocked, not sent
+    assert "not_yet_due" in {problem.code for problem in result.kept[0].problems}
 
 
 def test_an_invoice_that_cannot_be_fetched_is_blocked_not_sent(world):

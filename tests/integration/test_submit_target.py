@@ -29,7 +29,9 @@ def test_without_an_api_key_cases_go_to_the_built_in_sandbox(world, own_demo_ser
     assert demo.kashflow_url.startswith("http://127.0.0.1:")
 
     rows = world.eligible_rows()[:2]
-    report = world.submit(rows, target=target)
+    # One at a time, so Debitura's creation order is the rows' order (sent concurrently, the
+    # second request can arrive first).
+    report = world.submit(rows, target=target, concurrency=1)
     assert {o.status for o in report.outcomes} == {CREATED}
     assert [c["creditorReference"] for c in demo.debitura.cases()] == [
         r.invoice_number for r in rows

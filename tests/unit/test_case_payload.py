@@ -119,7 +119,7 @@ def test_amounts_go_out_exactly_with_the_currency_decimals(currency, amount, wir
         ),
     ],
 )  # fmt: skip
-def test_the_debtor_object(debtor, expected):
+def test_the_debtor_object_carries_the_debtor_and_leaves_out_empty_fields(debtor, expected):
     assert case_payload(review_row(debtor=debtor))["debtor"] == expected
 
 

@@ -235,7 +235,7 @@ def test_api_error_response_dto_400_is_read_too():
 
 
 @responses.activate
-def test_problem_details_400_and_message_only_400():
+def test_problem_details_and_message_only_400s_are_validation_failures():
     responses.add(
         responses.POST,
         f"{BASE}/cases",

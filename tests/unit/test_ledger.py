@@ -121,14 +121,61 @@ def test_every_change_is_on_disk_at_once(data_dir):
     assert reader.get(ACCOUNT, TARGET, "1042").case_reference == "AAAA1111"
 
 
-def test_the_ledger_holds_no_invoice_data(ledger, data_dir):
+# Words that, in a column name, mean invoice or debtor data or a secret. The ledger may grow
+# columns about its own bookkeeping; it must never copy what lives in KashFlow and Debitura.
+DEBTOR_WORDS = {
+    "debtor", "customer", "contact", "firstname", "lastname", "surname", "fullname", "title",
+    "email", "mail", "phone", "mobile", "telephone", "address", "street", "line1", "line2",
+    "postcode", "zip", "zipcode", "city", "town", "county", "country", "vat", "iban",
+}  # fmt: skip
+INVOICE_WORDS = {
+    "amount", "gross", "net", "total", "balance", "due", "paid", "outstanding", "currency",
+    "issued", "price", "description", "lines", "body", "json", "request", "response",
+}  # fmt: skip
+SECRET_WORDS = {"password", "memorable", "word", "token", "secret", "credential", "credentials"}
+SECRET_PHRASES = ("api_key", "apikey", "session_token", "memorable_word")
+
+
+def forbidden_reason(column: str) -> str | None:
+    """Why a ledger column named ``column`` would hold data the ledger must not keep."""
+    lowered = column.lower()
+    words = set(lowered.split("_"))
+    if lowered == "name" or words & DEBTOR_WORDS:
+        return "debtor data"
+    if lowered == "payload" or words & INVOICE_WORDS:
+        return "invoice data"
+    if words & SECRET_WORDS or any(phrase in lowered for phrase in SECRET_PHRASES):
+        return "a secret"
+    return None
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["debtor_name", "name", "customer_code", "gross_amount", "amount_to_recover", "due_date",
+     "currency", "debtor_email", "phone", "address", "postcode", "city", "country",
+     "payload", "request_body", "payload_json", "api_key", "session_token", "password_encrypted"],
+)  # fmt: skip
+def test_the_invoice_data_rule_recognises_debtor_data_and_secrets(column):
+    assert forbidden_reason(column) is not None
+
+
+@pytest.mark.parametrize(
+    "column", ["id", "invoice_number", "idempotency_key", "payload_fingerprint", "case_reference",
+               "error_message", "retried_at", "debitura_target", "connection_id", "notes_count"]
+)  # fmt: skip
+def test_the_invoice_data_rule_allows_the_ledgers_own_bookkeeping(column):
+    assert forbidden_reason(column) is None
+
+
+def test_the_ledger_never_stores_invoice_data(ledger, data_dir):
     columns = set(open_database(data_dir)["submissions"].columns_dict)
-    assert columns == {
-        "id", "kashflow_account", "debitura_target", "connection_id", "invoice_number",
-        "creditor_reference", "idempotency_key", "payload_fingerprint", "state", "case_id",
-        "case_reference", "lifecycle", "error_kind", "error_message", "test_mode", "attempts",
-        "created_at", "updated_at", "sent_at",
-    }  # fmt: skip
+    # What the ledger needs to keep each invoice to one case.
+    assert {
+        "kashflow_account", "debitura_target", "invoice_number", "creditor_reference",
+        "idempotency_key", "payload_fingerprint", "state", "case_id", "case_reference",
+    } <= columns  # fmt: skip
+    offending = {column: forbidden_reason(column) for column in columns}
+    assert {column: why for column, why in offending.items() if why} == {}
 
 
 def test_listing_names_the_saved_connection(ledger, data_dir):

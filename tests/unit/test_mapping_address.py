@@ -85,7 +85,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("lines", "postcode", "country", "expected"), CASES)
-def test_split_address(lines, postcode, country, expected):
+def test_address_lines_split_into_street_city_and_state(lines, postcode, country, expected):
     assert tuple(split_address(lines, postcode, country)) == expected
 
 
@@ -98,7 +98,7 @@ def test_split_address(lines, postcode, country, expected):
      ("Durham", False), ("Antrim", False), ("Doncaster", False), ("London", False),
      ("Cardiff", False), ("Stirling", False), ("", False)],
 )  # fmt: skip
-def test_uk_county_list(text, is_county):
+def test_uk_counties_are_recognised_and_towns_are_not(text, is_county):
     assert is_uk_county(text) is is_county
 
 
@@ -107,7 +107,7 @@ def test_uk_county_list(text, is_county):
     [("CA", "CA"), ("ca", "CA"), ("California", "CA"), ("US-CA", "CA"), ("new york", "NY"),
      ("D.C.", "DC"), ("Puerto Rico", "PR"), ("Kent", ""), ("", "")],
 )  # fmt: skip
-def test_us_states_by_code_or_name(text, code):
+def test_us_states_are_found_by_code_or_name(text, code):
     assert us_state_code(text) == code
 
 

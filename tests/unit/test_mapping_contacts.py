@@ -35,7 +35,7 @@ from mapping import map_debtor, pick_email
          "b@acme.com"),
     ],
 )  # fmt: skip
-def test_pick_email(raw, email):
+def test_the_email_is_the_primary_contacts_then_another_contacts_then_the_customers(raw, email):
     assert pick_email(Customer.from_api(raw)) == email
 
 

@@ -26,7 +26,9 @@ DEBTOR = map_debtor(None, fallback_name="Acme Ltd")
         ("XAU", "GBP", ("XAU", False)),  # gold is ISO 4217 but not invoice money
     ],
 )
-def test_invoice_currency(raw, home, expected):
+def test_the_invoice_currency_is_normalised_defaults_to_home_and_flags_non_iso_codes(
+    raw, home, expected
+):
     assert invoice_currency(raw, home) == expected
 
 

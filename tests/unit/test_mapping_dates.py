@@ -24,7 +24,7 @@ AS_OF = date(2026, 11, 21)
         (None, 0),  # unknown
     ],
 )
-def test_days_overdue(due, expected):
+def test_days_overdue_counts_whole_days_past_due_and_zero_until_then(due, expected):
     assert days_overdue(due, AS_OF) == expected
 
 

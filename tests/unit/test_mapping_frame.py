@@ -41,7 +41,7 @@ def rows(count=3):
     return map_invoices(invoices, CUSTOMERS, POLICY).rows
 
 
-def test_columns_and_types():
+def test_the_frame_has_the_review_columns_with_their_types():
     frame = rows_to_frame(rows())
     assert tuple(frame.columns) == COLUMNS
     assert str(frame["invoice_number"].dtype) == "str"

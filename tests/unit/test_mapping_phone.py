@@ -24,7 +24,9 @@ from mapping import format_phone, map_debtor
         ("", "GB", "", False),
     ],
 )
-def test_format_phone(raw, country, text, valid):
+def test_phones_become_e164_for_the_country_or_stay_as_typed_when_invalid(
+    raw, country, text, valid
+):
     assert tuple(format_phone(raw, country)) == (text, valid)
 
 
@@ -49,7 +51,7 @@ def customer(country="GB", **fields):
         ({}, ""),
     ],
 )  # fmt: skip
-def test_phone_source_order(fields, phone):
+def test_the_phone_comes_from_the_customer_then_the_primary_contact(fields, phone):
     assert map_debtor(customer(**fields)).debtor.phone == phone
 
 

@@ -19,7 +19,7 @@ POLICY = Policy(as_of=date(2026, 11, 21))
      (90, "61–90"), (91, "91–180"), (180, "91–180"), (181, "181–365"), (365, "181–365"),
      (366, "365+"), (5156, "365+")],
 )  # fmt: skip
-def test_ageing_bucket_boundaries(days, bucket):
+def test_days_overdue_fall_into_the_right_ageing_bucket_at_each_boundary(days, bucket):
     assert ageing_bucket(days) == bucket
     assert bucket in AGEING_BUCKETS
 

@@ -73,7 +73,7 @@ def test_a_complete_overdue_company_invoice_is_eligible_with_only_the_type_guess
         ({"Currency": {"Code": "XYZ", "ExchangeRate": 1.0}}, {"invalid_currency"}),
     ],
 )  # fmt: skip
-def test_invoice_errors(fields, expected):
+def test_each_date_reference_amount_or_currency_fault_blocks_the_invoice(fields, expected):
     row = row_for(fields)
     errors = {problem.code for problem in row.problems if problem.severity == "error"}
     assert errors == expected
@@ -150,7 +150,9 @@ def test_row_flags_are_errors(options, code):
             "About USD 6,600: attach the invoice file or write a claim description."}),
     ],
 )  # fmt: skip
-def test_usd_based_warnings(fields, customer, expected):
+def test_the_usd_value_warns_under_the_minimum_and_asks_for_documents_without_blocking(
+    fields, customer, expected
+):
     row = row_for(fields, customer)
     found = {
         p.code: p.message for p in row.problems if p.code in ("below_minimum", "needs_documents")
@@ -180,7 +182,7 @@ def test_usd_rates_are_a_policy_setting():
         ({"Name": "", "VATNumber": ""}, {"missing_name"}),
     ],
 )  # fmt: skip
-def test_debtor_errors(customer_changes, expected):
+def test_a_debtor_missing_a_required_field_gets_that_error(customer_changes, expected):
     row = row_for(customer={**COMPANY, **customer_changes})
     assert {p.code for p in row.problems if p.severity == "error"} == expected
 
