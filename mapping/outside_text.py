@@ -52,8 +52,7 @@ def csv_cell(value: Any) -> str:
         text = "".join(
             character
             for character in text
-            if character in "\t\n\r"
-            or not (character in BIDI_CONTROLS or _is_control(character))
+            if character in "\t\n\r" or not (character in BIDI_CONTROLS or _is_control(character))
         )
     if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
         text = "'" + text

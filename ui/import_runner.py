@@ -25,9 +25,7 @@ def run_import(connection: ActiveConnection, state: ReviewState) -> None:
             bar.progress(progress.fraction, text=progress.describe())
 
         try:
-            result = import_for_review(
-                connection, workspace=context.workspace(), on_progress=show
-            )
+            result = import_for_review(connection, workspace=context.workspace(), on_progress=show)
         except KashFlowError as error:
             state.set_error(str(error))
             status.update(label="The import failed", state="error", expanded=False)

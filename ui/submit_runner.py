@@ -94,8 +94,7 @@ def run_submit(
                     on_result=show,
                     retry_failed=retry_failed,
                     on_wait=lambda: st.write(
-                        "Another submit is running on this data folder: waiting for it to "
-                        "finish…"
+                        "Another submit is running on this data folder: waiting for it to finish…"
                     ),
                 )
             except StorageError as error:

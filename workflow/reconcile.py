@@ -71,9 +71,10 @@ def _exact(found: Any, expected: Any) -> bool:
 
 def _same_words(found: str, expected: str | None) -> bool:
     """Names: the same words, whatever the letter case and spacing."""
-    return bool(found) and " ".join(found.split()).casefold() == " ".join(
-        (expected or "").split()
-    ).casefold()
+    return (
+        bool(found)
+        and " ".join(found.split()).casefold() == " ".join((expected or "").split()).casefold()
+    )
 
 
 def _same_amount(found: Decimal | None, expected: Decimal | None) -> bool:

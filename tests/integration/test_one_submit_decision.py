@@ -20,9 +20,7 @@ def review_import(world):
     """What the Review page imports, for the same settings and data folder as the CLI."""
     workspace = Workspace.open(Settings.load(submit_env(world)))
     credentials = Credentials(DEMO_USERNAME, DEMO_PASSWORD, DEMO_MEMORABLE_WORD)
-    connection = connect(
-        credentials, base_url=world.kashflow.url, workspace=workspace, save=False
-    )
+    connection = connect(credentials, base_url=world.kashflow.url, workspace=workspace, save=False)
     return import_for_review(connection, workspace=workspace, as_of=world.policy.as_of)
 
 
