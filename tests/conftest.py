@@ -19,19 +19,23 @@ SANDBOX_AS_OF = date(2026, 11, 21)
 FAST_RETRY = RetryPolicy(attempts=5, initial_wait=0.005, max_wait=0.02, max_retry_after=0.05)
 
 
+# The settings a developer's shell may carry; no test may see them.
+SETTING_NAMES = (
+    "KASHFLOW_BASE_URL",
+    "KASHFLOW_USERNAME",
+    "KASHFLOW_PASSWORD",
+    "KASHFLOW_MEMORABLE_WORD",
+    "DEBITURA_BASE_URL",
+    "DEBITURA_API_KEY",
+    "DEBITURA_TEST_MODE",
+    "APP_SECRET_KEY",
+)
+
+
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     """Each test gets its own data directory and no credentials from the developer's shell."""
-    for name in (
-        "KASHFLOW_BASE_URL",
-        "KASHFLOW_USERNAME",
-        "KASHFLOW_PASSWORD",
-        "KASHFLOW_MEMORABLE_WORD",
-        "DEBITURA_BASE_URL",
-        "DEBITURA_API_KEY",
-        "DEBITURA_TEST_MODE",
-        "APP_SECRET_KEY",
-    ):
+    for name in SETTING_NAMES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("APP_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(kashflow.client, "DEFAULT_RETRY", FAST_RETRY)

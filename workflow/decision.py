@@ -121,11 +121,13 @@ def plan_submission(
     target: DebituraTarget,
     retry_failed: bool = False,
 ) -> list[SubmitDecision]:
-    """``decide`` for each row against this account's and target's ledger entries."""
+    """``decide`` for each row against this account's and target's ledger entries (read in
+    one query: the Submit page plans on every rerun)."""
+    entries = {entry.invoice_number: entry for entry in ledger.list(account, target.key)}
     return [
         decide(
             row,
-            ledger.get(account, target.key, row.invoice_number),
+            entries.get(row.invoice_number),
             test_mode=target.test_mode,
             tag=target.tag,
             retry_failed=retry_failed,

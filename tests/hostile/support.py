@@ -43,6 +43,7 @@ from sandbox.http import CONTROL, Request, Response
 from sandbox.kashflow_server import KashFlowSandbox, KashFlowSandboxConfig, SandboxUser
 from store import SubmissionLedger, open_database
 from store.ledger import CREATED
+from tests.conftest import SETTING_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 21)  # the books' day, the CLI's --as-of and Debitura's "today"
@@ -64,17 +65,7 @@ HOSTILE_RETRY = RetryPolicy(
 # The per-attempt deadline for cases whose server trickles its answers (the real one is 60 s).
 SHORT_DEADLINE = 0.5
 
-_ENV_NAMES = (
-    "KASHFLOW_BASE_URL",
-    "KASHFLOW_USERNAME",
-    "KASHFLOW_PASSWORD",
-    "KASHFLOW_MEMORABLE_WORD",
-    "DEBITURA_BASE_URL",
-    "DEBITURA_API_KEY",
-    "DEBITURA_TEST_MODE",
-    "APP_SECRET_KEY",
-    "APP_DATA_DIR",
-)
+_ENV_NAMES = (*SETTING_NAMES, "APP_DATA_DIR")
 
 
 # --- the CLI ----------------------------------------------------------------------------------
