@@ -4,7 +4,8 @@
     python cli.py invoices [--connection NAME] [--as-of YYYY-MM-DD] [--format json|csv|table]
     python cli.py submit (--invoice N [N ...] | --all-eligible) [--dry-run] [--retry-failed]
                          [--as-of YYYY-MM-DD] [--connection NAME]
-    python cli.py sandbox [--port N] [--invoices N] [--customers N] [--latency-ms N]
+    python cli.py sandbox [--kashflow-port N] [--debitura-port N] [--invoices N]
+                          [--customers N] [--latency-ms N]
 
 Exit codes: 0 success, 2 usage or configuration problem, and one code per KashFlow failure kind
 (3 wrong password, 4 wrong memorable word, 5 locked, 6 password expired, 7 login timed out,
@@ -28,7 +29,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shlex
 import sys
+from collections import Counter
 from datetime import date
 
 from debitura import DebituraError
@@ -187,7 +190,7 @@ def command_submit(args: argparse.Namespace) -> int:
     connection = open_connection(args, workspace)
     target: DebituraTarget | None = None
     try:
-        target = resolve_debitura(workspace.settings)
+        target = resolve_debitura(workspace)
         ledger = workspace.ledger
         account = connection.account_key
         print(
@@ -226,7 +229,9 @@ def command_submit(args: argparse.Namespace) -> int:
                 target=target,
                 retry_failed=args.retry_failed,
             )
-            _dry_run(plan, target)
+            verdicts = _dry_run(plan, target)
+            verdicts += ["dropped"] * len(recheck.dropped) + ["not open"] * len(not_open)
+            print(terminal_text(dry_run_summary(verdicts)))
             print("Dry run: nothing was sent to Debitura, nothing recorded.", file=sys.stderr)
             return 0
         try:
@@ -306,15 +311,47 @@ DRY_RUN_LABELS = {
 }
 
 
-def _dry_run(plan: list[SubmitDecision], target: DebituraTarget) -> None:
+# The dry run's closing line: how many would be sent (always said), then how many got each of
+# these verdicts, in this order.
+DRY_RUN_SUMMARY_WORDS = {
+    "would fail": "would be refused",
+    "already sent": "already sent",
+    "blocked": "blocked",
+    "refused before": "refused before and unchanged",
+    "dropped": "no longer open",
+    "not open": "not open in KashFlow",
+}
+
+
+def dry_run_summary(verdicts: list[str]) -> str:
+    """The dry run's last line, from each invoice's verdict.
+
+    >>> dry_run_summary(["would send"] * 71 + ["would fail"] * 4 + ["already sent"] * 2)
+    'Summary: 71 would be sent, 4 would be refused, 2 already sent.'
+    >>> dry_run_summary(["blocked"])
+    'Summary: 0 would be sent, 1 blocked.'
+    """
+    counts = Counter(verdicts)
+    parts = [f"{counts.pop('would send', 0)} would be sent"]
+    for verdict, words in DRY_RUN_SUMMARY_WORDS.items():
+        if counts.get(verdict):
+            parts.append(f"{counts.pop(verdict)} {words}")
+    parts += [f"{count} {verdict}" for verdict, count in counts.items()]
+    return "Summary: " + ", ".join(parts) + "."
+
+
+def _dry_run(plan: list[SubmitDecision], target: DebituraTarget) -> list[str]:
     """Each invoice's fate without sending: what the submit decision says, and for those it
-    would send, Debitura's preview and the exact body."""
+    would send, Debitura's preview and the exact body. Returns each invoice's verdict."""
     sending = [decision for decision in plan if decision.sends]
     previews = preview_payloads({d.invoice_number: d.payload for d in sending}, target)
+    verdicts = []
     for entry in plan:
         number = entry.invoice_number
         if not entry.sends:
-            _print_line(number, DRY_RUN_LABELS[entry.action], entry.message)
+            label = DRY_RUN_LABELS.get(entry.action, entry.action)
+            verdicts.append(label)
+            _print_line(number, label, entry.message)
             continue
         preview = previews[number]
         verdict = "would send" if preview.can_submit else "would fail"
@@ -323,8 +360,10 @@ def _dry_run(plan: list[SubmitDecision], target: DebituraTarget) -> None:
             detail += f" [{signature.what} {signature.url}]".rstrip()
         if entry.look_up_first:
             detail += " (an earlier send was not confirmed: it is looked up before sending)"
+        verdicts.append(verdict)
         _print_line(number, verdict, detail)
         print("  " + json_for_terminal(dumps(entry.payload)), flush=True)
+    return verdicts
 
 
 def _print_outcome(outcome: SubmissionOutcome) -> None:
@@ -351,6 +390,7 @@ def _submit_exit_code(report: SubmitReport, not_open: list[str]) -> int:
 
 
 def command_sandbox(args: argparse.Namespace) -> int:
+    """Run both sandboxes until Ctrl+C, and print the commands that use them, ready to paste."""
     from sandbox.debitura_server import SANDBOX_API_KEY, DebituraFaults, DebituraSandboxConfig
     from sandbox.debitura_server import serve as serve_debitura
     from sandbox.kashflow_server import (
@@ -362,20 +402,29 @@ def command_sandbox(args: argparse.Namespace) -> int:
     )
     from sandbox.kashflow_server import serve as serve_kashflow
 
-    kashflow = serve_kashflow(
-        KashFlowSandboxConfig(
-            host="127.0.0.1",
-            port=args.port,
-            invoices=args.invoices,
-            customers=args.customers,
-            seed=args.seed,
-        ),
-        KashFlowFaults(latency_ms=args.latency_ms),
+    kashflow_config = KashFlowSandboxConfig(
+        host="127.0.0.1",
+        port=args.kashflow_port,
+        invoices=args.invoices,
+        customers=args.customers,
+        seed=args.seed,
     )
-    debitura = serve_debitura(
-        DebituraSandboxConfig(host="127.0.0.1", port=args.debitura_port),
-        DebituraFaults(latency_ms=args.latency_ms),
+    kashflow = _start_sandbox(
+        "KashFlow", serve_kashflow, kashflow_config, KashFlowFaults(latency_ms=args.latency_ms)
     )
+    try:
+        debitura = _start_sandbox(
+            "Debitura",
+            serve_debitura,
+            DebituraSandboxConfig(host="127.0.0.1", port=args.debitura_port),
+            DebituraFaults(latency_ms=args.latency_ms),
+        )
+    except UsageError:
+        kashflow.stop()
+        raise
+    as_of = kashflow.dataset.as_of.isoformat()  # the day the seeded books are written for
+    python = _shell_path(sys.executable, command=True)
+    cli = _shell_path(os.path.abspath(__file__))
     print(f"KashFlow sandbox:  {kashflow.url}", flush=True)
     print(f"  fault knobs:     {kashflow.root_url}/_sandbox/faults")
     print(f"  login email:     {DEMO_USERNAME}")
@@ -384,13 +433,22 @@ def command_sandbox(args: argparse.Namespace) -> int:
     print(f"Debitura sandbox:  {debitura.url}")
     print(f"  fault knobs:     {debitura.root_url}/_sandbox/faults")
     print(f"  API key:         {SANDBOX_API_KEY}")
-    print(
-        f"Try: KASHFLOW_BASE_URL={kashflow.url} KASHFLOW_USERNAME={DEMO_USERNAME} "
-        f"KASHFLOW_PASSWORD={DEMO_PASSWORD} KASHFLOW_MEMORABLE_WORD={DEMO_MEMORABLE_WORD} "
-        f"DEBITURA_BASE_URL={debitura.url} DEBITURA_API_KEY={SANDBOX_API_KEY} "
-        "python cli.py submit --all-eligible --dry-run",
-        flush=True,
-    )
+    print()
+    print("In another terminal, in this folder, paste:")
+    for name, value in (
+        ("KASHFLOW_BASE_URL", kashflow.url),
+        ("KASHFLOW_USERNAME", DEMO_USERNAME),
+        ("KASHFLOW_PASSWORD", DEMO_PASSWORD),
+        ("KASHFLOW_MEMORABLE_WORD", DEMO_MEMORABLE_WORD),
+        ("DEBITURA_BASE_URL", debitura.url),
+        ("DEBITURA_API_KEY", SANDBOX_API_KEY),
+    ):
+        print(f"export {name}={shlex.quote(value)}")
+    print(f"{python} {cli} invoices --as-of {as_of} --format table")
+    print(f"{python} {cli} submit --all-eligible --dry-run --as-of {as_of}")
+    print()
+    print(f"The app, with the same variables: {python} -m streamlit run {_shell_path('app.py')}")
+    print("Stop the sandboxes: Ctrl+C here.", flush=True)
     try:
         kashflow.wait()
     except KeyboardInterrupt:
@@ -399,6 +457,26 @@ def command_sandbox(args: argparse.Namespace) -> int:
         kashflow.stop()
         debitura.stop()
     return 0
+
+
+def _start_sandbox(name: str, serve, config, faults):
+    try:
+        return serve(config, faults)
+    except OSError as error:  # the fixed port is taken, or not ours to use
+        raise UsageError(
+            f"The {name} sandbox could not listen on 127.0.0.1:{config.port}: "
+            f"{error.strerror or error}. Choose another port, or 0 for a free one."
+        ) from None
+
+
+def _shell_path(path: str, *, command: bool = False) -> str:
+    """A path as a shell takes it: relative when under the current folder (a command with a
+    folder part, so the shell does not look it up in PATH)."""
+    relative = os.path.relpath(path)
+    chosen = path if relative.startswith("..") else relative
+    if command and os.sep not in chosen:
+        chosen = os.path.join(".", chosen)
+    return shlex.quote(chosen)
 
 
 def open_connection(
@@ -458,7 +536,8 @@ def _parser() -> argparse.ArgumentParser:
         help="send open invoices to Debitura as collection cases (each at most once)",
         description="Import the open invoices, re-check the chosen ones in KashFlow, then send "
         "each as one Debitura case. Invoices already sent are reported, never sent again. "
-        "Without DEBITURA_API_KEY the cases go to the built-in Debitura sandbox.",
+        "Without DEBITURA_API_KEY the cases go to the Debitura connection saved on the app's "
+        "Connect page, or else to the built-in Debitura sandbox.",
     )
     which = submit_parser.add_mutually_exclusive_group(required=True)
     which.add_argument(
@@ -489,7 +568,11 @@ def _parser() -> argparse.ArgumentParser:
 
     sandbox_parser = commands.add_parser("sandbox", help="run the sandbox servers on 127.0.0.1")
     sandbox_parser.add_argument(
-        "--port", type=int, default=0, help="the KashFlow sandbox's port (0 picks a free one)"
+        "--kashflow-port",
+        "--port",
+        type=int,
+        default=0,
+        help="the KashFlow sandbox's port (0 picks a free one)",
     )
     sandbox_parser.add_argument(
         "--debitura-port", type=int, default=0, help="the Debitura sandbox's (0: a free one)"

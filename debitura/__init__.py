@@ -1,4 +1,4 @@
-"""Debitura Customer API client: create, preview, find and list collection cases."""
+"""Debitura Customer API client: who the key belongs to; create, preview, find and list cases."""
 
 from debitura.client import (
     DEFAULT_BASE_URL,
@@ -35,6 +35,7 @@ from debitura.models import (
     LIFECYCLES,
     OPEN_LIFECYCLES,
     Case,
+    Creditor,
     Debtor,
     Preview,
     RequiredAction,
@@ -57,6 +58,7 @@ __all__ = [
     "Case",
     "CreditorActionRequired",
     "CreditorBlocked",
+    "Creditor",
     "DebituraClient",
     "DebituraError",
     "DebituraUnavailable",

@@ -1,4 +1,4 @@
-"""Debitura Customer API client: create, preview, find and list collection cases.
+"""Debitura Customer API client: who the key belongs to; create, preview, find and list cases.
 
 One ``DebituraClient`` per configuration (API key + base URL); no module-level state. Every call
 passes through ``_request``: the ``XApiKey`` header, JSON in and out with exact decimals,
@@ -30,7 +30,7 @@ from debitura.errors import (
     field_errors_from,
     validation_failed,
 )
-from debitura.models import Case, Preview, lifecycle_name
+from debitura.models import Case, Creditor, Preview, lifecycle_name
 from debitura.transport import ApiResponse, Transport
 from httpretry import (
     DEFAULT_ATTEMPT_DEADLINE,
@@ -123,6 +123,32 @@ class DebituraClient:
     def requests_sent(self) -> int:
         """HTTP attempts made so far, retries included."""
         return self._transport.requests_sent
+
+    # -- the account ---------------------------------------------------------------------------
+
+    def me(self) -> Creditor:
+        """``GET /me``: the creditor account this API key belongs to; changes nothing, so it
+        is how a key is checked before it is used.
+
+        Raises ``AuthenticationFailed`` for a key Debitura refuses (or that names no
+        creditor), ``UnexpectedResponse`` for an answer without a company name, and
+        ``DebituraUnavailable`` when Debitura cannot be reached.
+        """
+        try:
+            response = self._request("GET", "me")
+        except NotFound as error:  # 404 "Creditor not found": the key names no account
+            raise AuthenticationFailed(
+                status=error.status, url=error.url, api_message=error.api_message
+            ) from None
+        payload = response.payload if response is not None else None
+        creditor = Creditor.from_api(payload) if isinstance(payload, Mapping) else None
+        if creditor is None or not creditor.company_name:
+            raise UnexpectedResponse(
+                "Debitura's answer names no creditor company.",
+                status=getattr(response, "status", None),
+                url=getattr(response, "url", None),
+            )
+        return creditor
 
     # -- cases ---------------------------------------------------------------------------------
 

@@ -204,6 +204,43 @@ class Case:
 
 
 @dataclass(frozen=True, slots=True)
+class Creditor:
+    """``GET /me``: the creditor account an API key belongs to (``CreditorMeApiDTO``)."""
+
+    company_name: str
+    id: str = ""
+    company_registration_number: str = ""
+    address: str = ""
+    zip_code: str = ""
+    city: str = ""
+    state: str = ""
+    country: str = ""
+    office_email: str = ""
+    office_phone: str = ""
+
+    @classmethod
+    def from_api(cls, raw: Any) -> Creditor:
+        """
+        >>> Creditor.from_api({"companyName": "Harrow & Finch Joinery Ltd", "City": "Leeds"})
+        ... # doctest: +ELLIPSIS
+        Creditor(company_name='Harrow & Finch Joinery Ltd', id='', ..., city='Leeds', ...)
+        """
+        fields = Fields(raw)
+        return cls(
+            company_name=fields.text("companyName"),
+            id=fields.text("id"),
+            company_registration_number=fields.text("companyRegistrationNumber"),
+            address=fields.text("address"),
+            zip_code=fields.text("zipCode"),
+            city=fields.text("city"),
+            state=fields.text("state"),
+            country=fields.text("country"),
+            office_email=fields.text("officeEmail"),
+            office_phone=fields.text("officePhone"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class RequiredAction:
     """Something to sign or verify before a case can be sent (``RequiredActionDto``)."""
 

@@ -7,10 +7,10 @@ rest stays usable without pandas loaded).
 >>> from kashflow.models import Invoice
 >>> policy = Policy(as_of=date(2026, 11, 21))
 >>> result = map_invoices([Invoice.from_api({"Number": 1, "Status": "Unpaid",
-...     "DueAmount": 10})], {}, policy)
+...     "DueAmount": 1000})], {}, policy)
 >>> row = result.rows[0]
 >>> row.to_dict()["amount_to_recover"], row.eligible, [p.code for p in row.problems][:2]
-('10.00', False, ['missing_date', 'customer_unavailable'])
+('1000.00', False, ['missing_date', 'customer_unavailable'])
 """
 
 from __future__ import annotations

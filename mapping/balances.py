@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from kashflow.models import Customer, Invoice
 from mapping.currency import invoice_currency
-from mapping.money import display_money, divide, total
+from mapping.money import divide, money_text, total
 from mapping.problems import CUSTOMER_HAS_CREDIT, Problem, problem
 from mapping.rows import invoice_outstanding
 from mapping.status import canonical_status, is_open_status
@@ -54,7 +54,7 @@ def check_balances(
     >>> check = check_balances(invoices, {"ACME01": Customer("ACME01", name="Acme Ltd",
     ...     outstanding_balance=Decimal(200))}, "GBP")
     >>> check.credit_problems["ACME01"][0].message[:60]
-    'KashFlow shows Acme Ltd owing GBP 200.00 in all, GBP 50.00 l'
+    'KashFlow shows Acme Ltd owing £200.00 in all, £50.00 less th'
     """
     by_customer: dict[str, list[Decimal | None]] = {}
     for invoice in invoices:
@@ -99,9 +99,9 @@ def _credit_problem(
     difference = open_total - balance
     return problem(
         CUSTOMER_HAS_CREDIT,
-        f"KashFlow shows {name} owing {currency} {display_money(balance, currency)} in all, "
-        f"{currency} {display_money(difference, currency)} less than its open invoices here "
-        f"({currency} {display_money(open_total, currency)}): a credit note or an unallocated "
+        f"KashFlow shows {name} owing {money_text(balance, currency)} in all, "
+        f"{money_text(difference, currency)} less than its open invoices here "
+        f"({money_text(open_total, currency)}): a credit note or an unallocated "
         "payment. Check it in KashFlow before collecting, so nobody is asked for money they "
         "do not owe.",
     )

@@ -12,18 +12,15 @@ Debitura client writes it to JSON without passing through float.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from mapping.country import country_display_name
 from mapping.money import format_money, round_money
-from mapping.outside_text import csv_record
 from mapping.rows import ReviewRow
 
 # The bulk-import columns of Debitura's CSV import page, required ones first.
@@ -197,21 +194,6 @@ def bulk_csv_row(row: ReviewRow) -> dict[str, str]:
         # KashFlow gives the contact per customer, not per review row: left for the user.
         "DebtorContactPerson": "",
     }
-
-
-def bulk_csv(rows: Iterable[ReviewRow]) -> str:
-    """A CSV file for Debitura's bulk import: the header, then one line per row, each cell
-    safe to open in a spreadsheet (``mapping.outside_text.csv_cell``).
-
-    >>> bulk_csv([]).splitlines()[0].split(",")[:3]
-    ['InvoiceNumber', 'DebtorName', 'Address']
-    """
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(BULK_CSV_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(csv_record(bulk_csv_row(row)))
-    return out.getvalue()
 
 
 def _date_time(day: date) -> str:

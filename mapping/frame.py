@@ -3,7 +3,8 @@
 The only module of ``mapping`` that imports pandas. Column types, chosen for Streamlit:
 
 - text columns use pandas' ``str`` dtype; ``status`` and ``ageing_bucket`` are categoricals
-  (ordered for buckets), so filters offer the fixed choices;
+  (ordered for buckets), so filters offer the fixed choices; ``readiness`` says in a few
+  words whether the invoice can be sent (``mapping.readiness``);
 - ``issued_date``/``due_date`` are ``datetime64[us]`` at midnight (pandas 3's default unit, and
   it holds any year a date can have, where ``[ns]`` stops in 2262); ``DateColumn`` shows them
   as dates and comparisons with ``pd.Timestamp`` filter them;
@@ -24,15 +25,17 @@ import pandas as pd
 
 from mapping.debtor import DEBTOR_FIELDS
 from mapping.money import format_money
+from mapping.problems import problem_text
+from mapping.readiness import readiness
 from mapping.rows import ReviewRow
 from mapping.status import OPEN_STATUSES
-from mapping.summary import AGEING_BUCKETS, ageing_bucket
+from mapping.summary import AGEING_BUCKETS, row_bucket
 
 DEBTOR_COLUMNS: dict[str, str] = {f"debtor_{name}": name for name in DEBTOR_FIELDS}
 COLUMNS: tuple[str, ...] = (
     "invoice_number", "customer_code", "status", "issued_date", "due_date", "currency",
     "gross_amount", "amount_to_recover", "gross_amount_text", "amount_to_recover_text",
-    "days_overdue", "ageing_bucket", *DEBTOR_COLUMNS, "eligible", "problem_codes",
+    "days_overdue", "ageing_bucket", *DEBTOR_COLUMNS, "eligible", "readiness", "problem_codes",
     "problem_messages",
 )  # fmt: skip
 
@@ -59,6 +62,8 @@ def rows_to_frame(rows: Sequence[ReviewRow]) -> pd.DataFrame:
     >>> frame = rows_to_frame([row])
     >>> frame.loc[0, "amount_to_recover_text"], frame.loc[0, "ageing_bucket"]
     ('805.00', '31–60')
+    >>> frame.loc[0, "readiness"]
+    'Blocked: no date, customer not fetched +3 more'
     >>> str(frame["due_date"].dtype), str(frame["amount_to_recover"].dtype)
     ('datetime64[us]', 'float64')
     """
@@ -85,7 +90,7 @@ def rows_to_frame(rows: Sequence[ReviewRow]) -> pd.DataFrame:
         ),
         "days_overdue": np.array([row.days_overdue for row in rows], dtype="int64"),
         "ageing_bucket": pd.Categorical(
-            [ageing_bucket(row.days_overdue) for row in rows],
+            [row_bucket(row) for row in rows],
             categories=AGEING_BUCKETS,
             ordered=True,
         ),
@@ -93,11 +98,12 @@ def rows_to_frame(rows: Sequence[ReviewRow]) -> pd.DataFrame:
     for column, name in DEBTOR_COLUMNS.items():
         columns[column] = pd.array([getattr(debtor, name) for debtor in debtors], dtype="str")
     columns["eligible"] = np.array([row.eligible for row in rows], dtype="bool")
+    columns["readiness"] = pd.array([readiness(row) for row in rows], dtype="str")
     columns["problem_codes"] = pd.array(
         [", ".join(problem.code for problem in row.problems) for row in rows], dtype="str"
     )
     columns["problem_messages"] = pd.array(
-        ["\n".join(problem.message for problem in row.problems) for row in rows], dtype="str"
+        [problem_text(row.problems, separator="\n") for row in rows], dtype="str"
     )
     return pd.DataFrame(columns, columns=list(COLUMNS))
 
@@ -168,9 +174,16 @@ class ReviewFilter:
     buckets: frozenset[str] = frozenset()
     debtor_types: frozenset[str] = frozenset()
     days_overdue: tuple[int | None, int | None] = (None, None)
+    # Outstanding amounts compare only within one currency: GBP 10,000 and JPY 10,000 are not
+    # the same sum. An amount range keeps the rows of ``amount_currency`` inside it.
     amount: tuple[float | None, float | None] = (None, None)
+    amount_currency: str = ""
     show: str = SHOW_ALL
     search: str = ""
+
+    def __post_init__(self) -> None:
+        if self.amount != (None, None) and not self.amount_currency:
+            raise ValueError("an amount range needs its currency (amount_currency)")
 
     @property
     def is_empty(self) -> bool:
@@ -187,12 +200,17 @@ def filter_frame(frame: pd.DataFrame, review_filter: ReviewFilter) -> pd.DataFra
     ['2']
     >>> filter_frame(frame, ReviewFilter(search="acme"))["invoice_number"].tolist()
     ['1']
+    >>> amounts = frame.assign(amount_to_recover=[50.0, 20_000.0])
+    >>> filter_frame(amounts, ReviewFilter(amount=(10_000, None), amount_currency="GBP")).empty
+    True
     """
     keep = np.ones(len(frame), dtype=bool)
     keep &= _within(frame, "issued_date", review_filter.issued, _timestamp)
     keep &= _within(frame, "due_date", review_filter.due, _timestamp)
     keep &= _within(frame, "days_overdue", review_filter.days_overdue, lambda value: value)
-    keep &= _within(frame, "amount_to_recover", review_filter.amount, lambda value: value)
+    if review_filter.amount != (None, None):
+        keep &= (frame["currency"].astype("str") == review_filter.amount_currency).to_numpy()
+        keep &= _within(frame, "amount_to_recover", review_filter.amount, lambda value: value)
     for column, wanted in (
         ("currency", review_filter.currencies),
         ("status", review_filter.statuses),

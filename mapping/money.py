@@ -121,6 +121,29 @@ def display_money(amount: Decimal | None, currency: str) -> str:
     return "" if rounded is None else f"{rounded:,f}"
 
 
+# Currencies written with their symbol in prose; every other is written with its code, which
+# no reader mistakes ("$" alone could be any of a dozen dollars).
+CURRENCY_SYMBOLS: dict[str, str] = {"GBP": "£", "EUR": "€"}
+
+
+def money_text(amount: Decimal | None, currency: str) -> str:
+    """An amount in a sentence: symbol or code, thousands separators, the currency's decimals.
+
+    >>> money_text(Decimal("54"), "GBP"), money_text(Decimal("5000"), "JPY")
+    ('£54.00', 'JPY 5,000')
+    >>> money_text(Decimal("-12.5"), "EUR"), money_text(None, "GBP")
+    ('-€12.50', '')
+    """
+    shown = display_money(amount, currency)
+    if not shown:
+        return ""
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if symbol is None:
+        return f"{currency} {shown}".strip()
+    sign, digits = ("-", shown[1:]) if shown.startswith("-") else ("", shown)
+    return f"{sign}{symbol}{digits}"
+
+
 def convert(amount: Decimal, rate: Decimal) -> Decimal | None:
     """``amount x rate`` without float and without raising; ``None`` if not a finite number.
 
@@ -153,6 +176,22 @@ def total(amounts: Iterable[Decimal]) -> Decimal:
     for amount in amounts:
         result = _CONTEXT.add(result, amount)
     return result
+
+
+def totals_by_currency(amounts: Iterable[tuple[str, Decimal | None]]) -> str:
+    """``(currency, amount)`` pairs summed per currency, the currency with most amounts first
+    (never added across currencies): the total of a batch of cases in words.
+
+    >>> totals_by_currency([("GBP", Decimal("45000")), ("EUR", Decimal("2000")),
+    ...     ("GBP", Decimal("321.1"))])
+    'GBP 45,321.10 · EUR 2,000.00'
+    """
+    sums: dict[str, list[Decimal]] = {}
+    for currency, amount in amounts:
+        if amount is not None:
+            sums.setdefault(currency, []).append(amount)
+    order = sorted(sums, key=lambda code: (-len(sums[code]), code))
+    return " · ".join(f"{code} {display_money(total(sums[code]), code)}" for code in order)
 
 
 def round_to_step(amount: Decimal, step: Decimal) -> Decimal:

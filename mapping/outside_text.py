@@ -47,18 +47,35 @@ def csv_cell(value: Any) -> str:
     """
     if value is None:
         return ""
-    text = str(value)
-    if not text.isprintable():
-        text = "".join(
-            character
-            for character in text
-            if character in "\t\n\r" or not (character in BIDI_CONTROLS or _is_control(character))
-        )
+    text = _without_controls(str(value))
     if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
         text = "'" + text
     # The writers end lines with "\n", so the csv module quotes a cell for "\n" only: a bare
     # "\r" would split the row for whoever reads the file. One line break kind, inside quotes.
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def xlsx_text(value: Any) -> str:
+    """The text of an XLSX cell written as a string cell (never a formula, so nothing to
+    neutralise): control characters and bidi overrides dropped as in ``csv_cell``, and one
+    line break kind. ``None`` is empty.
+
+    >>> xlsx_text("=HYPERLINK(\\"http://x\\")\\x00\\r\\nnext")
+    '=HYPERLINK("http://x")\\nnext'
+    """
+    if value is None:
+        return ""
+    return _without_controls(str(value)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _without_controls(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(
+        character
+        for character in text
+        if character in "\t\n\r" or not (character in BIDI_CONTROLS or _is_control(character))
+    )
 
 
 def csv_record(record: dict[str, Any]) -> dict[str, str]:

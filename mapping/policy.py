@@ -59,12 +59,28 @@ class Policy:
     reference_prefix: str = ""
     usd_rates: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_USD_RATES)
     minimum_usd: Decimal = Decimal(100)
+    # Our USD rates are estimates and Debitura converts with its own, so the minimum is only a
+    # blocking error when an amount is clearly under it: more than this fraction below. Within
+    # this fraction either side of the line it is a warning (ask Debitura's preview).
+    minimum_margin: Decimal = Decimal("0.10")
     documents_description_usd: Decimal = Decimal(2000)
     documents_file_usd: Decimal = Decimal(10000)
 
     def __post_init__(self) -> None:
         # "gbp" and " GBP" name the same home currency as the invoices' codes.
         object.__setattr__(self, "home_currency", self.home_currency.strip().upper())
+
+    @property
+    def minimum_band_usd(self) -> tuple[Decimal, Decimal]:
+        """(clearly under below this, clearly over from this): the band where we only warn.
+
+        >>> Policy(as_of=date(2026, 11, 21)).minimum_band_usd
+        (Decimal('90.00'), Decimal('110.00'))
+        """
+        return (
+            self.minimum_usd * (1 - self.minimum_margin),
+            self.minimum_usd * (1 + self.minimum_margin),
+        )
 
     @classmethod
     def for_today(cls, **settings: object) -> Policy:

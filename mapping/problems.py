@@ -6,6 +6,7 @@ Codes are stable: tests, the CLI's JSON and users' filters rely on them. ``missi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -29,6 +30,8 @@ MISSING_POSTCODE = "missing_postcode"
 INVALID_COUNTRY = "invalid_country"
 MISSING_STATE = "missing_state"
 # Warnings.
+# Under Debitura's minimum: an error when clearly under, a warning near the line (see
+# ``Policy.minimum_margin``); listed with the warnings, its usual severity in the architecture.
 BELOW_MINIMUM = "below_minimum"
 CUSTOMER_HAS_CREDIT = "customer_has_credit"
 NEEDS_DOCUMENTS = "needs_documents"
@@ -89,13 +92,48 @@ class Problem:
         return {"code": self.code, "severity": self.severity, "message": self.message}
 
 
-def problem(code: str, message: str) -> Problem:
-    """A problem with the severity its code always has.
+def problem(code: str, message: str, severity: str | None = None) -> Problem:
+    """A problem with the severity its code has (``severity`` for the one code whose severity
+    depends on how far off the value is: ``below_minimum``).
 
     >>> problem("missing_phone", "No phone number for the debtor.")
     Problem(code='missing_phone', severity='warning', message='No phone number for the debtor.')
     """
-    return Problem(code=code, severity=SEVERITY[code], message=message)
+    return Problem(code=code, severity=severity or SEVERITY[code], message=message)
+
+
+def join_sentences(messages: Iterable[str], separator: str = " ") -> str:
+    """Messages as one paragraph (or one per line, ``separator="\\n"``): each a sentence with
+    its full stop, each said once.
+
+    Every face that lists several problems in one place joins them here, so none shows
+    ".;" or the same sentence twice.
+
+    >>> join_sentences(["No city: add one in the grid.", "No phone number for the debtor",
+    ...     "No city: add one in the grid.", " "])
+    'No city: add one in the grid. No phone number for the debtor.'
+    """
+    seen: dict[str, None] = {}
+    for message in messages:
+        text = message.strip().rstrip(";").strip()
+        if not text:
+            continue
+        if text[-1] not in ".!?":
+            text += "."
+        seen.setdefault(text)
+    return separator.join(seen)
+
+
+def problem_text(
+    problems: Iterable[Problem], severity: str | None = None, separator: str = " "
+) -> str:
+    """The messages of ``problems`` (of one ``severity`` if given) joined as sentences.
+
+    >>> problem_text([MISSING_CITY_PROBLEM, MISSING_PHONE_PROBLEM], ERROR)
+    'No city: add one in the grid.'
+    """
+    messages = (p.message for p in problems if severity in (None, p.severity))
+    return join_sentences(messages, separator)
 
 
 # Problems whose message never varies are built once and shared by every row.
@@ -132,7 +170,9 @@ MISSING_STATE_PROBLEM = problem(
 )
 PRIVATE_NEEDS_DOCUMENTS_PROBLEM = problem(
     NEEDS_DOCUMENTS,
-    "Private debtor: Debitura needs the invoice file and a claim description.",
+    "Private debtor: Debitura needs the invoice file and a claim description. The case carries "
+    "a description written from the invoice; Debitura will ask you for the file after the case "
+    "is created.",
 )
 MISSING_EMAIL_PROBLEM = problem(MISSING_EMAIL, "No email address for the debtor.")
 MISSING_PHONE_PROBLEM = problem(MISSING_PHONE, "No phone number for the debtor.")

@@ -16,7 +16,7 @@ from typing import Any
 from kashflow.models import Customer, Invoice
 from kashflow.ordering import invoice_number_order
 from mapping.currency import invoice_currency
-from mapping.dates import days_overdue
+from mapping.dates import days_overdue, uk_date
 from mapping.debtor import (
     DEBTOR_FIELDS,
     Debtor,
@@ -25,7 +25,12 @@ from mapping.debtor import (
     map_debtor,
     override_debtor,
 )
-from mapping.money import display_money, format_money, outstanding_balance, round_money
+from mapping.money import (
+    format_money,
+    money_text,
+    outstanding_balance,
+    round_money,
+)
 from mapping.policy import Policy
 from mapping.problems import (
     CUSTOMER_UNAVAILABLE_PROBLEM,
@@ -64,6 +69,7 @@ class ReviewRow:
     country_defaulted: bool = False
     customer_unavailable: bool = False
     already_submitted: bool = False
+    case_reference: str = ""  # Debitura's reference for the case, when already sent
     # Findings about the invoice among the others of the import (its number used twice, its
     # customer in credit): kept through edits and re-checks, which see one row only.
     import_problems: tuple[Problem, ...] = ()
@@ -408,14 +414,13 @@ def _described(invoice: Invoice) -> str:
 
     >>> _described(Invoice.from_api({"Number": 7, "CustomerCode": "BOLT02",
     ...     "GrossAmount": 5760, "Currency": {"Code": "GBP"}, "IssuedDate": "2026-09-01"}))
-    'customer BOLT02, 5,760.00 GBP, issued 2026-09-01'
+    'customer BOLT02, £5,760.00, issued 01 Sep 2026'
     """
     parts = [f"customer {invoice.customer_code or invoice.customer_name or 'unknown'}"]
     if invoice.gross_amount is not None:
-        currency = invoice.currency_code
-        parts.append(f"{display_money(invoice.gross_amount, currency)} {currency}".strip())
+        parts.append(money_text(invoice.gross_amount, invoice.currency_code))
     if invoice.issued_date is not None:
-        parts.append(f"issued {invoice.issued_date.isoformat()}")
+        parts.append(f"issued {uk_date(invoice.issued_date)}")
     return ", ".join(parts)
 
 

@@ -16,6 +16,14 @@ from functools import lru_cache
 OPEN_STATUSES: tuple[str, ...] = ("Unpaid", "Overdue", "OverduePartPaid", "PartPaid")
 CLOSED_STATUSES: tuple[str, ...] = ("Paid", "Overpaid", "Draft", "NA", "Credited", "Void")
 
+# How people say the open statuses: the one place the grid, filters and CLI table take them from.
+STATUS_WORDS: dict[str, str] = {
+    "Unpaid": "Unpaid",
+    "Overdue": "Overdue",
+    "OverduePartPaid": "Overdue, part paid",
+    "PartPaid": "Part paid",
+}
+
 _SEPARATORS = re.compile(r"[\s\-_./]+")
 _CANONICAL_BY_KEY: dict[str, str] = {
     **{name.lower(): name for name in OPEN_STATUSES + CLOSED_STATUSES},
@@ -47,3 +55,12 @@ def is_open_status(status: str) -> bool:
     (True, False, False)
     """
     return status in _OPEN
+
+
+def status_words(status: str) -> str:
+    """A canonical status as people say it; any other spelling as it came.
+
+    >>> status_words("OverduePartPaid"), status_words("PartPaid"), status_words("Pending")
+    ('Overdue, part paid', 'Part paid', 'Pending')
+    """
+    return STATUS_WORDS.get(status, status)

@@ -13,8 +13,9 @@ from functools import lru_cache
 
 from mapping import problems as p
 from mapping.country import country_display_name
+from mapping.dates import uk_date
 from mapping.debtor_type import PRIVATE
-from mapping.money import format_money, round_to_step
+from mapping.money import money_text, round_to_step
 from mapping.policy import Policy
 from mapping.problems import Problem, problem
 
@@ -30,14 +31,16 @@ _HUNDRED = Decimal(100)
 def _issued_in_future(issued_date: date) -> Problem:
     return problem(
         p.ISSUED_IN_FUTURE,
-        f"Issued {issued_date}, a date in the future: Debitura rejects future invoice dates.",
+        f"Issued {uk_date(issued_date)}, a date in the future: Debitura rejects future invoice "
+        "dates.",
     )
 
 
 @lru_cache(maxsize=4096)
 def _not_yet_due(due_date: date) -> Problem:
     return problem(
-        p.NOT_YET_DUE, f"Due {due_date}, not overdue yet: Debitura only accepts overdue invoices."
+        p.NOT_YET_DUE,
+        f"Due {uk_date(due_date)}, not overdue yet: Debitura only accepts overdue invoices.",
     )
 
 
@@ -45,7 +48,8 @@ def _not_yet_due(due_date: date) -> Problem:
 def _due_before_issued(due_date: date, issued_date: date) -> Problem:
     return problem(
         p.DUE_BEFORE_ISSUED,
-        f"Due {due_date}, before the invoice date {issued_date}: check the dates.",
+        f"Due {uk_date(due_date)}, before the invoice date {uk_date(issued_date)}: correct "
+        "the dates in KashFlow, then refresh.",
     )
 
 
@@ -56,22 +60,58 @@ def _invalid_currency(currency: str) -> Problem:
     return problem(p.INVALID_CURRENCY, f'Currency "{currency}" is not an ISO 4217 code.')
 
 
-@lru_cache(maxsize=1024)
-def _below_minimum(usd_whole: Decimal, minimum: Decimal) -> Problem:
+def amount_with_usd(amount: Decimal, currency: str, usd: Decimal) -> str:
+    """The amount in its own currency, the estimated US dollars beside it.
+
+    >>> amount_with_usd(Decimal("54"), "GBP", Decimal("71.28"))
+    '£54.00, about USD 71'
+    >>> amount_with_usd(Decimal("5000"), "JPY", Decimal("33")), amount_with_usd(
+    ...     Decimal("95"), "USD", Decimal("95"))
+    ('JPY 5,000, about USD 33', 'USD 95.00')
+    """
+    own = money_text(amount, currency)
+    if currency == "USD":
+        return own
+    return f"{own}, about USD {usd.quantize(_WHOLE, rounding=ROUND_DOWN):,f}"
+
+
+@lru_cache(maxsize=4096)
+def _below_minimum(
+    amount: Decimal, currency: str, usd: Decimal, minimum_usd: Decimal, band: tuple[Decimal, ...]
+) -> Problem | None:
+    """``below_minimum``: an error when clearly under the minimum, a warning near the line
+    (our rates are estimates; see ``Policy.minimum_margin``), else ``None``."""
+    clearly_under, clearly_over = band
+    if usd >= clearly_over:
+        return None
+    what = amount_with_usd(amount, currency, usd)
+    minimum = f"Debitura's USD {minimum_usd:,f} minimum"
+    if usd < clearly_under:
+        return problem(
+            p.BELOW_MINIMUM, f"{what}: under {minimum}, so Debitura will refuse it.", p.ERROR
+        )
+    side = "just under" if usd < minimum_usd else "close to"
     return problem(
         p.BELOW_MINIMUM,
-        f"About USD {usd_whole:,f}, under Debitura's USD {minimum:,f} minimum.",
+        f"{what}: {side} {minimum}, and the dollar figure is our estimate. Use Check with "
+        "Debitura to see whether it will take it.",
     )
 
 
 @lru_cache(maxsize=4096)
-def _documents_by_value(usd_hundreds: Decimal, file_needed: bool) -> Problem:
-    what = (
-        "Debitura needs at least one file (the invoice)."
-        if file_needed
-        else "attach the invoice file or write a claim description."
-    )
-    return problem(p.NEEDS_DOCUMENTS, f"About USD {usd_hundreds:,f}: {what}")
+def _documents_by_value(amount: Decimal, currency: str, usd: Decimal, file_needed: bool) -> Problem:
+    what = amount_with_usd(amount, currency, round_to_step(usd, _HUNDRED))
+    if file_needed:
+        advice = (
+            "Debitura needs the invoice file for a claim this size; it will ask you for it "
+            "after the case is created."
+        )
+    else:
+        advice = (
+            "Debitura wants the invoice file or a claim description; the case carries a claim "
+            "description written from the invoice."
+        )
+    return problem(p.NEEDS_DOCUMENTS, f"{what}: {advice}")
 
 
 def invoice_problems(
@@ -95,10 +135,11 @@ def invoice_problems(
     ...     issued_date=date(2026, 11, 1), due_date=date(2026, 12, 1), currency="GBP",
     ...     currency_valid=True, amount_to_recover=Decimal("48.50"), exchange_rate=None,
     ...     debtor_type="Company", already_submitted=False, policy=Policy(date(2026, 11, 21)))
-    >>> [e.message for e in errors]
-    ['Due 2026-12-01, not overdue yet: Debitura only accepts overdue invoices.']
-    >>> [w.message for w in warnings]
-    ["About USD 64, under Debitura's USD 100 minimum."]
+    >>> [e.message for e in errors]  # doctest: +NORMALIZE_WHITESPACE
+    ['Due 01 Dec 2026, not overdue yet: Debitura only accepts overdue invoices.',
+     "£48.50, about USD 64: under Debitura's USD 100 minimum, so Debitura will refuse it."]
+    >>> warnings
+    []
     """
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -138,40 +179,48 @@ def invoice_problems(
         errors.append(
             problem(
                 p.NON_POSITIVE_AMOUNT,
-                f"Nothing to recover: {format_money(amount_to_recover, currency)} {currency} "
-                "is outstanding.",
+                f"Nothing to recover: {money_text(amount_to_recover, currency)} is outstanding.",
             )
         )
     elif currency_valid:
         usd = policy.usd_equivalent(amount_to_recover, currency, exchange_rate)
-    if usd is not None and usd < policy.minimum_usd:
-        warnings.append(
-            _below_minimum(usd.quantize(_WHOLE, rounding=ROUND_DOWN), policy.minimum_usd)
+    if usd is not None and amount_to_recover is not None:
+        minimum = _below_minimum(
+            amount_to_recover, currency, usd, policy.minimum_usd, policy.minimum_band_usd
         )
-    documents = documents_problem(debtor_type, usd, policy)
+        if minimum is not None:
+            (errors if minimum.is_error else warnings).append(minimum)
+    documents = documents_problem(debtor_type, amount_to_recover, currency, usd, policy)
     if documents is not None:
         warnings.append(documents)
     return errors, warnings
 
 
-def documents_problem(debtor_type: str, usd: Decimal | None, policy: Policy) -> Problem | None:
-    """What Debitura wants attached: by debtor type first, then by USD value.
+def documents_problem(
+    debtor_type: str,
+    amount: Decimal | None,
+    currency: str,
+    usd: Decimal | None,
+    policy: Policy,
+) -> Problem | None:
+    """What documents Debitura wants: by debtor type first, then by USD value.
 
     Private debtors always need a file and a description; a company's claim from USD 2,000
     needs a file or a description, over USD 10,000 a file. The figure shown is rounded to the
     nearest hundred dollars: it is an estimate, and Debitura converts with its own rates.
 
     >>> policy = Policy(date(2026, 11, 21))
-    >>> documents_problem("Company", Decimal("12460"), policy).message
-    'About USD 12,500: Debitura needs at least one file (the invoice).'
-    >>> documents_problem("Company", Decimal("1999"), policy) is None
+    >>> documents_problem("Company", Decimal("9439.39"), "GBP", Decimal("12460"), policy).message
+    ... # doctest: +ELLIPSIS
+    '£9,439.39, about USD 12,500: Debitura needs the invoice file for a claim this size; ...'
+    >>> documents_problem("Company", Decimal("1514"), "GBP", Decimal("1999"), policy) is None
     True
     """
     if debtor_type == PRIVATE:
         return p.PRIVATE_NEEDS_DOCUMENTS_PROBLEM
-    if usd is None or usd < policy.documents_description_usd:
+    if amount is None or usd is None or usd < policy.documents_description_usd:
         return None
-    return _documents_by_value(round_to_step(usd, _HUNDRED), usd > policy.documents_file_usd)
+    return _documents_by_value(amount, currency, usd, usd > policy.documents_file_usd)
 
 
 @lru_cache(maxsize=4096)

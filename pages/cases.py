@@ -1,9 +1,12 @@
 """Sent cases: every submission in the ledger with Debitura's current status; retry failures."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
 from debitura import DebituraError
+from mapping.dates import uk_time
 from mapping.money import display_money
 from store.ledger import CREATED
 from ui import context
@@ -14,7 +17,9 @@ from ui.review_state import review_state
 from ui.submissions import debitura_target
 from ui.submit_panels import outcomes_table
 from ui.submit_runner import OUTCOMES, run_submit
-from workflow.sent_cases import sent_cases, sent_cases_csv
+from workflow.eligibility import retry_candidates
+from workflow.sent_cases import sent_cases, sent_cases_csv, sent_cases_xlsx
+from workflow.spreadsheet import CSV_MIME, XLSX_MIME
 
 connection = start_page("Sent cases", why="this page lists the cases sent from its invoices.")
 st.title("Sent cases")
@@ -54,7 +59,7 @@ st.dataframe(
                 "Currency": case.currency,
                 "Case reference": case.case_reference,
                 "Status": case.status,
-                "Sent at": case.sent_at[:16].replace("T", " "),
+                "Sent at": uk_time(case.sent_at),
                 "Connection": case.connection,
                 "Details": case.message,
             }
@@ -65,11 +70,19 @@ st.dataframe(
     key="sent_cases_table",
     column_config={"Amount": st.column_config.TextColumn(alignment="right")},
 )
-st.download_button(
-    "Download as CSV",
+csv_download, xlsx_download = st.columns(2)
+csv_download.download_button(
+    "Download sent cases (CSV)",
     lambda: sent_cases_csv(cases),
     "sent-cases.csv",
-    "text/csv",
+    CSV_MIME,
+    on_click="ignore",
+)
+xlsx_download.download_button(
+    "Download sent cases (XLSX)",
+    lambda: sent_cases_xlsx(cases),
+    "sent-cases.xlsx",
+    XLSX_MIME,
     on_click="ignore",
 )
 
@@ -79,9 +92,31 @@ mine = [case for case in cases if case.account == connection.account_key]
 unsent = [case.invoice_number for case in mine if case.state != CREATED]
 if unsent:
     st.subheader("Not sent")
-    retry = st.multiselect("Invoices to send again", unsent, default=unsent, key="retry_numbers")
-    if st.button("Retry", type="primary", disabled=not retry):
-        state = review_state(connection.account_key)
+    state = review_state(connection.account_key)
+    # A refusal is offered again only once the invoice changed: the same body would be refused.
+    offered = retry_candidates(
+        state.rows if state.result else None,
+        target=target,
+        ledger=ledger,
+        account=connection.account_key,
+    )
+    unchanged = [number for number in unsent if number not in offered]
+    if unchanged:
+        st.caption(
+            "Refused by Debitura, so not offered again until changed: "
+            + ", ".join(as_markdown_text(number) for number in unchanged)
+            + ". Change them on Review; then they are offered here and on Submit."
+        )
+    # Keyed by what is offered: a newly offered invoice starts ticked, as the others did.
+    offered_key = hashlib.sha256("\n".join(offered).encode()).hexdigest()[:12]
+    retry = (
+        st.multiselect(
+            "Invoices to send again", offered, default=offered, key=f"retry_{offered_key}"
+        )
+        if offered
+        else []
+    )
+    if offered and st.button("Retry", type="primary", disabled=not retry):
         if state.result is None:
             run_import(connection, state)
         rows = [row for row in state.rows if row.invoice_number in set(retry)]
@@ -92,7 +127,7 @@ if unsent:
                 + ", ".join(as_markdown_text(number) for number in sorted(missing))
             )
         if rows:
-            run_submit(connection, state, rows, target, retry_failed=True)
+            run_submit(connection, state, rows, target)
             st.session_state["sent_cases"] = sent_cases(ledger, target, account=scope)
             st.rerun()
 if st.session_state.get(OUTCOMES):

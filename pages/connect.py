@@ -1,10 +1,12 @@
-"""Connect a KashFlow account (or the demo company); reconnect or remove saved ones."""
+"""Connect a KashFlow account (or the demo company); reconnect or remove saved ones; connect
+Debitura."""
 
 import streamlit as st
 
 from store import SecretKeyError
 from ui import context
-from ui.connect_panel import connect_panel, reference_prefix_form
+from ui.connect_panel import connect_panel, next_step_link, reference_prefix_form
+from ui.debitura_panel import debitura_panel
 from ui.page import start_public_page
 from ui.plain import as_markdown_text
 from ui.session import set_active_connection
@@ -22,6 +24,7 @@ if current is not None:
     st.success(
         f"Connected to {as_markdown_text(current.display_name)}", icon=":material/check_circle:"
     )
+    next_step_link()
     if current.reference_prefix:
         example = as_markdown_text(current.reference_prefix + "1121")
         st.caption(f"Cases go to Debitura under the prefix and the invoice number: {example}.")
@@ -29,5 +32,12 @@ if current is not None:
     if st.button("Disconnect", icon=":material/link_off:"):
         set_active_connection(None)
         st.rerun()
+    st.divider()
+    debitura_panel(workspace)  # with KashFlow connected, Debitura is the next to connect
+    st.divider()
 
 connect_panel(workspace)
+
+if current is None:
+    st.divider()
+    debitura_panel(workspace)

@@ -2,17 +2,20 @@
 
 import streamlit as st
 
-from mapping.frame import filter_frame
 from ui import context
+from ui.by_customer import BY_CUSTOMER, customer_table, view_switch
 from ui.connections import SWITCH_ERRORS, switch_to
 from ui.import_runner import fetched_label, run_import
 from ui.page import just_entered, start_page
 from ui.plain import as_markdown_text
-from ui.review_filters import filter_widgets, set_buckets
+from ui.review_filters import clear_filters
 from ui.review_grid import review_grid
-from ui.review_panels import ageing_chart, explain_invoice, selection_line, totals_table
-from ui.review_state import review_state
-from workflow.export import rows_csv
+from ui.review_panels import explain_invoice, selection_line, totals_table
+from ui.review_preview import review_preview
+from ui.review_state import kept_work_note, review_state
+from ui.review_view import filters_and_chart
+from workflow.export import review_csv, review_xlsx
+from workflow.spreadsheet import CSV_MIME, XLSX_MIME
 
 connection = start_page("Review", why="this page shows its unpaid and overdue invoices.")
 st.title("Review open invoices")
@@ -42,8 +45,9 @@ if len(saved_connections) > 1:
 
 state = review_state(connection.account_key)
 refresh = st.button("Refresh from KashFlow", icon=":material/refresh:")
+entered = just_entered()
 if (
-    just_entered()
+    entered
     or refresh
     or switched
     or st.session_state.pop("review_retry", False)
@@ -67,15 +71,8 @@ st.caption(
     "Filters and edits work on this copy; Refresh fetches again."
 )
 totals_area = st.container()
-picked_buckets = ageing_chart(state.rows, key="ageing_chart")
-if picked_buckets and picked_buckets != st.session_state.get("ageing_picked"):
-    set_buckets(picked_buckets)
-st.session_state["ageing_picked"] = picked_buckets
-
-review_filter = filter_widgets(state.frame)
-shown = filter_frame(state.frame, review_filter)
-shown_numbers = shown["invoice_number"].tolist()
-shown_rows = [state.row(number) for number in shown_numbers]
+view = filters_and_chart(state, entering=entered)
+shown, shown_numbers, shown_rows = view.frame, view.numbers, view.rows
 with totals_area:
     st.subheader("Totals for the invoices shown")
     totals_table(shown_rows)
@@ -87,22 +84,29 @@ st.caption(
     f"Showing {len(shown_numbers)} of {len(state.rows)} · {eligible_shown} eligible"
     + (f" · {sent_shown} already sent" if sent_shown else "")
 )
-select_all, select_eligible, clear, reset = st.columns(4)
-if select_all.button("Select all shown"):
-    state.select(shown_numbers)
-if select_eligible.button("Select all eligible shown"):
-    state.select(row.invoice_number for row in shown_rows if row.eligible)
-if clear.button("Clear selection"):
-    state.clear_selection()
-if reset.button("Reset all edits", disabled=not state.overrides):
-    state.reset_edits()
-    st.rerun()
-
-if review_grid(state, shown):
-    st.rerun()  # show the edited rows re-checked
+if not shown_numbers:
+    st.info("No invoices match these filters.", icon=":material/filter_alt_off:")
+    st.button("Clear filters", key="clear_filters_empty", on_click=clear_filters)
+else:
+    layout = view_switch(entering=entered)
+    select_all, select_eligible, clear, reset = st.columns(4)
+    if select_all.button("Select all shown"):
+        state.select(shown_numbers)
+    if select_eligible.button("Select all eligible shown"):
+        state.select(row.invoice_number for row in shown_rows if row.eligible)
+    if clear.button("Clear selection"):
+        state.clear_selection()
+    if reset.button("Reset all edits", disabled=not state.overrides):
+        state.reset_edits()
+        st.rerun()
+    if layout == BY_CUSTOMER:
+        customer_table(state, shown_rows)
+    elif review_grid(state, shown):
+        st.rerun()  # show the edited rows re-checked
 
 st.markdown(selection_line(state))
-go, download = st.columns([1, 1])
+kept_work_note(state)
+go, download_csv, download_xlsx = st.columns([2, 1, 1], vertical_alignment="center")
 # A link, not a button: a button's click can be lost when it races a grid update, and the
 # selection travels in session state anyway.
 go.page_link(
@@ -111,13 +115,22 @@ go.page_link(
     icon=":material/arrow_forward:",
     disabled=not state.selected,
 )
-download.download_button(
+download_csv.download_button(
     "Download shown rows (CSV)",
-    lambda: rows_csv(shown_rows),  # built on click only: costly at 20,000 rows
+    lambda: review_csv(shown_rows),  # built on click only: costly at 20,000 rows
     "open-invoices.csv",
-    "text/csv",
+    CSV_MIME,
     on_click="ignore",
 )
+download_xlsx.download_button(
+    "Download shown rows (XLSX)",
+    lambda: review_xlsx(shown_rows),
+    "open-invoices.xlsx",
+    XLSX_MIME,
+    on_click="ignore",
+)
+with st.expander("Check with Debitura", icon=":material/travel_explore:"):
+    review_preview(connection, state)  # Debitura's preview of the selection (ui.review_preview)
 with st.expander("Explain an invoice", expanded=False):
     explain_invoice(state, shown_numbers)
 with st.expander("Import details"):

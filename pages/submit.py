@@ -1,24 +1,38 @@
-"""Submit: the selected invoices as Debitura cases; check eligibility, then create each once."""
+"""Submit: the selected invoices as Debitura cases; check with Debitura, confirm, then create
+each once."""
 
 import streamlit as st
 
-from mapping.case_payload import bulk_csv
 from mapping.rows import invoice_sort_key
 from ui import context
 from ui.page import start_page
 from ui.plain import as_markdown_text
+from ui.review_preview import ask_debitura, stored_answers
 from ui.review_state import current_review_state
 from ui.submissions import debitura_target
 from ui.submit_panels import (
     blocked_list,
     cases_table,
+    confirmation,
     held_back_list,
     outcomes_table,
     signatures_needed,
 )
-from ui.submit_runner import NOTES, OUTCOMES, is_running, run_submit, start_submit
+from ui.submit_runner import (
+    NOTES,
+    OUTCOMES,
+    ask_to_confirm,
+    cancel_confirmation,
+    confirmed_rows,
+    confirming,
+    is_running,
+    run_submit,
+    start_submit,
+)
 from workflow.decision import BLOCKED, plan_submission
-from workflow.submit import preview_cases
+from workflow.eligibility import count_text
+from workflow.export import bulk_import_csv, bulk_import_xlsx
+from workflow.spreadsheet import CSV_MIME, XLSX_MIME
 
 connection = start_page("Submit", why="this page sends its selected invoices to Debitura.")
 st.title("Send to Debitura")
@@ -53,32 +67,52 @@ if held_back:
 if not sendable:
     st.stop()
 
-st.subheader(f"{len(sendable)} case{'s' if len(sendable) != 1 else ''} to create")
+count = f"{len(sendable)} case{'s' if len(sendable) != 1 else ''}"
+st.subheader(f"{count} to create")
 st.caption(f"Destination: {target.label}. Each invoice becomes one case, sent at most once.")
-previews = st.session_state.get("submit_previews", {})
-cases_table(sendable, previews, test_mode=target.test_mode)
-signatures_needed(previews)
+answers = stored_answers(selected, target, connection.account_key)
+if answers:
+    st.markdown(f"Debitura's preview: **{count_text(answers.values())}**")
+cases_table(sendable, answers, test_mode=target.test_mode)
+signatures_needed(answers)
 
-check, create, download = st.columns(3)
-if check.button("Check eligibility", disabled=running, icon=":material/rule:"):
-    with st.spinner("Asking Debitura about each case…"):
-        st.session_state["submit_previews"] = preview_cases(sendable, target)
+numbers = [row.invoice_number for row in sendable]
+if confirming() and set(confirming()) != set(numbers):
+    cancel_confirmation()  # the cases changed since "Create" was pressed: confirm them anew
+if confirming() and not running:
+    # Where the Create button was: the eye is there.
+    confirmation(sendable, target.label, on_confirm=start_submit, on_cancel=cancel_confirmation)
+
+check, create, download_csv, download_xlsx = st.columns(4, vertical_alignment="center")
+if check.button("Check with Debitura", disabled=running, icon=":material/rule:"):
+    ask_debitura(sendable, connection, target)
     st.rerun()
 create.button(
-    f"Create {len(sendable)} case{'s' if len(sendable) != 1 else ''}",
+    f"Create {count}",
     type="primary",
-    disabled=running,
-    on_click=start_submit,
+    disabled=running or bool(confirming()),
+    on_click=ask_to_confirm,
+    args=(numbers,),
     icon=":material/send:",
 )
-download.download_button(
-    "Download cases (CSV for Debitura's bulk import)",
-    lambda: bulk_csv(sendable),
+download_csv.download_button(
+    "CSV for bulk import",
+    lambda: bulk_import_csv(sendable),
     "debitura-cases.csv",
-    "text/csv",
+    CSV_MIME,
+    help="These cases in the columns of Debitura's bulk import, to upload in its portal instead",
+    disabled=running,
+    on_click="ignore",
+)
+download_xlsx.download_button(
+    "Cases as XLSX",
+    lambda: bulk_import_xlsx(sendable),
+    "debitura-cases.xlsx",
+    XLSX_MIME,
+    help="The same columns as the bulk-import CSV, as a spreadsheet",
     disabled=running,
     on_click="ignore",
 )
 if running:
-    run_submit(connection, state, sendable, target)
+    run_submit(connection, state, confirmed_rows(sendable), target)
     st.rerun()

@@ -13,6 +13,8 @@ from sandbox.debitura_data import USD_RATES
 from sandbox.faults import Faults
 
 SANDBOX_API_KEY = "sandbox-debitura-key"
+# The creditor every sandbox key belongs to, as ``GET /me`` names it.
+SANDBOX_CREDITOR_NAME = "Harrow & Finch Joinery Ltd (Debitura sandbox)"
 DEFAULT_NO_PARTNER_COUNTRIES = frozenset({"KP", "IR", "RU"})
 VALIDATION_SHAPES = ("fields", "api_error")
 
@@ -28,6 +30,7 @@ class DebituraSandboxConfig:
     host: str = "127.0.0.1"
     port: int = 0  # 0 = a free port
     api_keys: frozenset[str] = frozenset({SANDBOX_API_KEY})  # each key is one creditor
+    creditor_name: str = SANDBOX_CREDITOR_NAME  # GET /me's companyName, for every key
     no_partner_countries: frozenset[str] = DEFAULT_NO_PARTNER_COUNTRIES  # 422 NoPartnerAvailable
     unsupported_countries: frozenset[str] = frozenset()  # 422 UnsupportedCountry
     minimum_usd: Decimal = Decimal(100)  # smaller claims have no partner

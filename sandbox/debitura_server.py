@@ -14,6 +14,7 @@ over real HTTP, on top of ``sandbox.http.SandboxServer``, and validates like the
   amount under USD 100, unsigned contracts, KYC, a blocked creditor); 200 with the case. The
   same key with the same body replays the first answer; with another body it is a 422
   ``IdempotencyConflict``.
+* ``GET /me``: the creditor of the key (``CreditorMeApiDTO``); 401 for a wrong key.
 * ``GET /cases`` (paged, ``statuses``, ``ids``, ``sort``), ``GET /cases/{id}``,
   ``GET /cases/by-creditor-reference/{ref}``, ``GET /cases/case-reference/{ref}``,
   ``POST /cases/preview``.
@@ -51,11 +52,22 @@ from sandbox.debitura_cases import (
     parse_statuses,
     sorted_cases,
 )
-from sandbox.debitura_config import SANDBOX_API_KEY, DebituraFaults, DebituraSandboxConfig
+from sandbox.debitura_config import (
+    SANDBOX_API_KEY,
+    SANDBOX_CREDITOR_NAME,
+    DebituraFaults,
+    DebituraSandboxConfig,
+)
 from sandbox.debitura_validation import decimal_or_none, validate_create, validate_preview
 from sandbox.http import CONTROL, HTTPError, Request, Response, Route, SandboxServer
 
-__all__ = ["SANDBOX_API_KEY", "DebituraFaults", "DebituraSandbox", "DebituraSandboxConfig"]
+__all__ = [
+    "SANDBOX_API_KEY",
+    "SANDBOX_CREDITOR_NAME",
+    "DebituraFaults",
+    "DebituraSandbox",
+    "DebituraSandboxConfig",
+]
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 10
@@ -91,6 +103,7 @@ class DebituraSandbox(SandboxServer):
         self._lock = threading.RLock()
         self._book = CaseBook(self.config.seed)
         for method, pattern, handler in (
+            ("GET", "/me", self._me),
             ("POST", "/cases", self._create),
             ("GET", "/cases", self._list),
             ("POST", "/cases/preview", self._preview),
@@ -163,6 +176,11 @@ class DebituraSandbox(SandboxServer):
         if any(error.get("solutionUrl") for error in errors):
             handoff = {"combinedSigningUrl": rules.combined_signing_url(self.root_url)}
         return Response.json({"businessErrors": errors, "signingHandoff": handoff}, 422)
+
+    def _me(self, request: Request, owner: str) -> Response:
+        # A stable id per key: each key is one creditor.
+        creditor_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"debitura-sandbox:{owner}"))
+        return Response.json({"id": creditor_id, "companyName": self.config.creditor_name})
 
     def _create(self, request: Request, owner: str) -> Response | None:
         self.stats.incr("create_calls")

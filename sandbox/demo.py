@@ -1,7 +1,8 @@
 """The demo sandbox servers: started once per process, on free loopback ports.
 
-The KashFlow sandbox is the demo company; the Debitura sandbox receives the cases whenever no
-``DEBITURA_API_KEY`` is set (its cases live in this process's memory only).
+The KashFlow sandbox is the demo company; the Debitura sandbox receives the cases whenever
+neither ``DEBITURA_API_KEY`` nor a saved Debitura connection says otherwise (its cases live in
+this process's memory only).
 """
 
 from __future__ import annotations

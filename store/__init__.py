@@ -1,7 +1,8 @@
-"""Local persistence in SQLite (sqlite-utils): saved connections, the submission ledger and the
-audit log.
+"""Local persistence in SQLite (sqlite-utils): saved connections (KashFlow and Debitura), the
+submission ledger, the audit log and the analyst's unsent review work (``store.drafts``).
 
-Never invoice data, never a session token; passwords and memorable words only encrypted. Every
+Never invoice data, never a session token; passwords, memorable words and API keys only
+encrypted. Every
 storage fault (a folder that cannot be written, a damaged or locked database, a full disk) is
 raised as a ``StorageError`` whose message says what to do.
 """
@@ -9,6 +10,12 @@ raised as a ``StorageError`` whose message says what to do.
 from store.audit import AuditLog
 from store.connections import ConnectionStore, SavedConnection, StoredCredentialsUnreadable
 from store.database import open_database
+from store.debitura_connection import (
+    DebituraConnectionStore,
+    SavedDebitura,
+    StoredDebituraKeyUnreadable,
+)
+from store.drafts import ReviewDraft, ReviewDrafts
 from store.errors import (
     DatabaseCorrupt,
     DatabaseLocked,
@@ -18,6 +25,7 @@ from store.errors import (
     SubmitInProgress,
 )
 from store.ledger import LedgerError, Submission, SubmissionLedger
+from store.resume import ResumePoint
 from store.secret_key import SecretKeyError, load_fernet
 from store.submit_lock import submit_lock
 
@@ -27,12 +35,18 @@ __all__ = [
     "DataDirNotWritable",
     "DatabaseCorrupt",
     "DatabaseLocked",
+    "DebituraConnectionStore",
     "DiskFull",
     "LedgerError",
+    "ResumePoint",
+    "ReviewDraft",
+    "ReviewDrafts",
     "SavedConnection",
+    "SavedDebitura",
     "SecretKeyError",
     "StorageError",
     "StoredCredentialsUnreadable",
+    "StoredDebituraKeyUnreadable",
     "Submission",
     "SubmissionLedger",
     "SubmitInProgress",

@@ -11,10 +11,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from store.debitura_connection import ensure_debitura_connection_schema
+from store.drafts import ensure_drafts_schema
 from store.faults import storage_faults
 from store.guarded_connection import GuardedConnection, connect, connect_empty
 from store.ledger import ensure_ledger_schema
 from store.permissions import PRIVATE_FILE_MODE, make_private_dir, make_private_file, restrict
+from store.resume import ensure_resume_schema
 
 DATABASE_FILE = "app.db"
 SIDE_FILE_SUFFIXES = ("-journal", "-wal", "-shm")  # SQLite's companions of the database file
@@ -120,4 +123,9 @@ def _ensure_schema(database: Database) -> None:
         not_null={"at", "event"},
         if_not_exists=True,
     )
+    ensure_debitura_connection_schema(database)
+    ensure_drafts_schema(database)
+    ensure_resume_schema(database)
+    # The ledger last: a second first run that already sees every table of TABLES skips the
+    # write lock, so by then every other table must exist too (else the two deadlock).
     ensure_ledger_schema(database)

@@ -13,6 +13,10 @@ States and transitions::
                          │  └─mark_unknown (outcome unknown: stays sending, error noted)
                          └──mark_failed──► failed ──begin──► sending   (an explicit resend)
 
+    (none) or failed ──record_refusal_unsent──► failed   (Debitura's preview refused the body:
+                                                           nothing sent, attempts unchanged)
+    failed ──clear_refusal_unsent──► (none), or failed with the refusal cleared
+
 ``begin`` on a ``sending`` row (the earlier outcome unknown) keeps its idempotency key when the
 request body is unchanged, so Debitura replays its first answer instead of creating a second
 case; any other ``begin`` gets a fresh key (a changed body under an old key would be refused
@@ -264,6 +268,70 @@ class SubmissionLedger:
             "state = ?, error_kind = ?, error_message = ?, updated_at = ?",
             [FAILED, error_kind, error_message, self._clock()],
         )
+
+    def record_refusal_unsent(
+        self,
+        *,
+        account: str,
+        target: str,
+        invoice_number: str,
+        creditor_reference: str,
+        payload_fingerprint: str,
+        error_kind: str,
+        error_message: str,
+        connection_id: int | None = None,
+        test_mode: bool = False,
+    ) -> Submission | None:
+        """Record that Debitura refused this body before any case was asked for (its preview
+        said no), so no run sends it while it is unchanged. Nothing is recorded over a case or
+        an unconfirmed send (``None`` then): those come first.
+        """
+        number = str(invoice_number)
+        with self._immediate_transaction():
+            existing = self.get(account, target, number)
+            now = self._clock()
+            if existing is None:
+                cursor = self._conn.execute(
+                    f"insert into {TABLE} (kashflow_account, debitura_target, connection_id, "
+                    "invoice_number, creditor_reference, idempotency_key, payload_fingerprint, "
+                    "state, error_kind, error_message, test_mode, attempts, created_at, "
+                    "updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                    [account, target, connection_id, number, creditor_reference, _new_key(),
+                     payload_fingerprint, FAILED, error_kind, error_message, int(test_mode),
+                     now, now],
+                )  # fmt: skip
+                submission_id = cursor.lastrowid
+            elif existing.state == FAILED:
+                self._conn.execute(
+                    f"update {TABLE} set payload_fingerprint = ?, creditor_reference = ?, "
+                    "error_kind = ?, error_message = ?, "
+                    "connection_id = coalesce(?, connection_id), updated_at = ? where id = ?",
+                    [payload_fingerprint, creditor_reference, error_kind, error_message,
+                     connection_id, now, existing.id],
+                )  # fmt: skip
+                submission_id = existing.id
+            else:
+                return None
+        return self.by_id(submission_id)
+
+    def clear_refusal_unsent(
+        self, account: str, target: str, invoice_number: str, *, error_kind: str, note: str
+    ) -> None:
+        """Forget a refusal of ``error_kind`` recorded by ``record_refusal_unsent`` (Debitura
+        now accepts the body). A row that never sent anything goes; one with earlier sends
+        stays ``failed`` with ``note`` and no remembered refusal."""
+        with self._conn:
+            self._conn.execute(
+                f"delete from {TABLE} where kashflow_account = ? and debitura_target = ? "
+                "and invoice_number = ? and state = ? and error_kind = ? and attempts = 0",
+                [account, target, str(invoice_number), FAILED, error_kind],
+            )
+            self._conn.execute(
+                f"update {TABLE} set error_kind = null, error_message = ?, updated_at = ? "
+                "where kashflow_account = ? and debitura_target = ? and invoice_number = ? "
+                "and state = ? and error_kind = ?",
+                [note, self._clock(), account, target, str(invoice_number), FAILED, error_kind],
+            )
 
     def mark_unknown(
         self, submission: Submission | int, *, error_kind: str, error_message: str

@@ -11,10 +11,11 @@ from collections.abc import Callable
 import streamlit as st
 
 from kashflow import Credentials, KashFlowError
+from mapping.dates import uk_time
 from store import StorageError, StoredCredentialsUnreadable
 from ui.plain import as_markdown_text
 from ui.review_state import forget_review
-from ui.session import set_active_connection
+from ui.session import pick_up_problem, set_active_connection
 from workflow.connect import (
     ActiveConnection,
     connect_demo,
@@ -26,16 +27,25 @@ from workflow.demo import DEMO_CREDENTIALS
 from workflow.settings import SettingsError
 from workflow.workspace import Workspace
 
+# The typed secrets' widgets, emptied as soon as the form is sent (see _take_typed_login).
+_PASSWORD_KEY = "connect_password"
+_MEMORABLE_WORD_KEY = "connect_memorable_word"
+_USERNAME_KEY = "connect_username"
+_TYPED_LOGIN = "connect_typed_login"
+
 
 def connect_panel(workspace: Workspace) -> None:
     """Every way to connect; a successful one becomes this session's and reruns the page."""
+    problem = pick_up_problem()
+    if problem:
+        st.error(as_markdown_text(problem), icon=":material/error:")
     saved_connections = workspace.connections.list()
     if saved_connections:
         st.subheader("Saved connections")
         for saved in saved_connections:
             name_column, reconnect_column, remove_column = st.columns([4, 1, 1])
             name_column.markdown(f"**{as_markdown_text(saved.label)}**")
-            name_column.caption(f"Last used {saved.last_used_at[:16].replace('T', ' ')} UTC")
+            name_column.caption(f"Last used {uk_time(saved.last_used_at)}")
             if reconnect_column.button("Reconnect", key=f"reconnect-{saved.id}"):
                 _run(lambda saved=saved: reconnect(saved.id, workspace=workspace))
             if remove_column.button("Remove", key=f"remove-{saved.id}"):
@@ -49,30 +59,59 @@ def connect_panel(workspace: Workspace) -> None:
 
     st.subheader("Add a KashFlow account")
     with st.form("connect"):
-        username = st.text_input("KashFlow login email", autocomplete="username")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
-        memorable_word = st.text_input(
+        st.text_input("KashFlow login email", autocomplete="username", key=_USERNAME_KEY)
+        st.text_input(
+            "Password", type="password", autocomplete="current-password", key=_PASSWORD_KEY
+        )
+        st.text_input(
             "Memorable word (all of it)",
             type="password",
             help="KashFlow asks for three of its letters on each login; the app picks them.",
+            key=_MEMORABLE_WORD_KEY,
         )
-        submitted = st.form_submit_button("Connect", type="primary")
-    if submitted:
-        if not (username and password and memorable_word):
+        st.form_submit_button("Connect", type="primary", on_click=_take_typed_login)
+    typed = st.session_state.pop(_TYPED_LOGIN, None)
+    if typed is not None:
+        if not all(typed):
             st.error("Enter the login email, the password and the whole memorable word.")
         else:
-            credentials = Credentials(username, password, memorable_word)
+            credentials = Credentials(*typed)
             _run(lambda: connect_typed(credentials, workspace=workspace))
 
     st.divider()
     st.subheader("No KashFlow account at hand?")
     st.caption(
         "The demo company is a sandbox KashFlow that runs inside this app with a few hundred "
-        f"made-up invoices. Its login: {DEMO_CREDENTIALS.username} · password "
-        f"{DEMO_CREDENTIALS.password} · memorable word {DEMO_CREDENTIALS.memorable_word}."
+        "made-up invoices. Use the button, or type its login in the form above: login email "
+        f"`{DEMO_CREDENTIALS.username}`, password `{DEMO_CREDENTIALS.password}`, memorable "
+        f"word `{DEMO_CREDENTIALS.memorable_word}`."
     )
     if st.button("Try the demo company", icon=":material/science:"):
         _run(lambda: connect_demo(workspace=workspace))
+
+
+def _take_typed_login() -> None:
+    """The form's callback, run before the page: take the typed login out of the form and
+    empty the password and memorable word, so they are not on screen after the submit."""
+    st.session_state[_TYPED_LOGIN] = (
+        st.session_state.get(_USERNAME_KEY, ""),
+        st.session_state.get(_PASSWORD_KEY, ""),
+        st.session_state.get(_MEMORABLE_WORD_KEY, ""),
+    )
+    st.session_state[_PASSWORD_KEY] = ""
+    st.session_state[_MEMORABLE_WORD_KEY] = ""
+
+
+def next_step_link() -> None:
+    """Where the work goes on once connected: a link that stands out under the success."""
+    with st.container(border=True):
+        st.page_link(
+            "pages/review.py",
+            label="**Review invoices →**",
+            icon=":material/table_view:",
+            help="The company's unpaid and overdue invoices, to check, fix and select.",
+            width="stretch",
+        )
 
 
 def _run(action: Callable[[], ActiveConnection]) -> None:

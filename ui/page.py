@@ -13,7 +13,7 @@ import streamlit as st
 from ui import context
 from ui.frame import render_frame
 from ui.guard import require_connection
-from ui.session import active_connection
+from ui.session import active_connection, pick_up_connection, show_in_address
 from workflow.connect import ActiveConnection
 
 APP_TITLE = "KashFlow collections"
@@ -24,14 +24,13 @@ _ENTERED_KEY = "page_entered"
 def start_page(title: str, *, why: str) -> ActiveConnection:
     """For pages that work on a connection. Without one, the page shows ``why`` it needs one
     and the ways to connect, and stops there (see ``ui.guard``)."""
-    _configure(title)
-    render_frame(active_connection(), context.settings())
+    connection = _configure(title)
+    render_frame(connection, context.settings())
     return require_connection(why)
 
 
 def start_public_page(title: str) -> ActiveConnection | None:
-    _configure(title)
-    connection = active_connection()
+    connection = _configure(title)
     render_frame(connection, context.settings())
     return connection
 
@@ -42,10 +41,16 @@ def just_entered() -> bool:
     return st.session_state.get(_ENTERED_KEY, True)
 
 
-def _configure(title: str) -> None:
+def _configure(title: str) -> ActiveConnection | None:
+    """Page config, and this session's connection: picked up again on a new session (a
+    reload, a second tab) and named in the page address on every run."""
     previous = st.session_state.get(_PAGE_KEY)
     st.session_state[_PAGE_KEY] = title
     st.session_state[_ENTERED_KEY] = previous != title
     st.set_page_config(
         page_title=f"{title} · {APP_TITLE}", page_icon=":material/gavel:", layout="wide"
     )
+    pick_up_connection()
+    connection = active_connection()
+    show_in_address(connection)  # page links drop it; a reload on any page then keeps it
+    return connection

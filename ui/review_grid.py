@@ -16,47 +16,100 @@ import streamlit as st
 
 from mapping.debtor_type import DEBTOR_TYPES
 from mapping.frame import frame_edits
-from mapping.problems import LABELS
+from mapping.status import status_words
 from ui.review_state import ReviewState
+from ui.uk_dates import DATE_COLUMN_FORMAT
 
 SELECT = "select"
 COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
+# What the decision needs, left to right, fits 1366 px with the sidebar open (widths below);
+# the debtor's details, to edit, follow on the right.
+DECISION = [
+    SELECT, "invoice_number", "debtor_name", "due_date", "days_overdue", "amount_to_recover",
+    "currency", "status", "readiness",
+]  # fmt: skip
 EDITABLE = [
     "debtor_type", "debtor_name", "debtor_email", "debtor_phone", "debtor_address",
     "debtor_postcode", "debtor_city", "debtor_country", "debtor_state",
 ]  # fmt: skip
-COLUMN_ORDER = [
-    SELECT, "invoice_number", "customer_code", "status", "issued_date", "due_date",
-    "days_overdue", "amount_to_recover", "currency", *EDITABLE, "eligible", "problem_labels",
-    "problem_messages",
-]  # fmt: skip
+DETAILS = [column for column in EDITABLE if column not in DECISION]
+COLUMN_ORDER = [*DECISION, *DETAILS, "customer_code", "issued_date", "problem_messages"]
+# The grid's column names: also how other read-outs name a field ("You changed: City").
+COLUMN_LABELS = {
+    SELECT: "Send",
+    "invoice_number": "Invoice",
+    "debtor_name": "Debtor",
+    "due_date": "Due",
+    "days_overdue": "Days late",
+    "amount_to_recover": "Outstanding",
+    "currency": "Cur.",
+    "status": "Status",
+    "readiness": "Ready / Blocked: why",
+    "debtor_type": "Type",
+    "debtor_email": "Email",
+    "debtor_phone": "Phone",
+    "debtor_address": "Street address",
+    "debtor_postcode": "Postcode",
+    "debtor_city": "City",
+    "debtor_country": "Country",
+    "debtor_state": "State",
+    "customer_code": "Customer",
+    "issued_date": "Issued",
+    "problem_messages": "What to do",
+}
 COLUMN_CONFIG = {
     SELECT: st.column_config.CheckboxColumn(
-        "Select", help="Tick to send as a case", width=60, pinned=True
+        COLUMN_LABELS[SELECT], help="Tick to send as a case", width=60, pinned=True
     ),
-    "invoice_number": st.column_config.TextColumn("Invoice", pinned=True),
-    "customer_code": st.column_config.TextColumn("Customer"),
-    "status": st.column_config.TextColumn("Status"),
-    "issued_date": st.column_config.DateColumn("Issued", format="YYYY-MM-DD"),
-    "due_date": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
-    "days_overdue": st.column_config.NumberColumn("Days overdue", format="%d"),
+    "invoice_number": st.column_config.TextColumn(
+        COLUMN_LABELS["invoice_number"], width=60, pinned=True
+    ),
+    "debtor_name": st.column_config.TextColumn(
+        COLUMN_LABELS["debtor_name"], help="Editable, like the details on the right", width=150
+    ),
+    "due_date": st.column_config.DateColumn(
+        COLUMN_LABELS["due_date"], format=DATE_COLUMN_FORMAT, width=92
+    ),
+    "days_overdue": st.column_config.NumberColumn(
+        COLUMN_LABELS["days_overdue"], help="Days overdue", format="%d", width=62
+    ),
+    # Localised with a minus sign: "accounting" writes negatives in brackets.
     "amount_to_recover": st.column_config.NumberColumn(
-        "Outstanding", format="accounting", help="Amount to recover, in the invoice's currency"
+        COLUMN_LABELS["amount_to_recover"],
+        format="localized",
+        step=0.01,
+        help="Amount to recover, in the invoice's currency",
+        width=96,
     ),
-    "currency": st.column_config.TextColumn("Cur."),
-    "debtor_type": st.column_config.SelectboxColumn("Type", options=DEBTOR_TYPES, required=True),
-    "debtor_name": st.column_config.TextColumn("Debtor name"),
-    "debtor_email": st.column_config.TextColumn("Email"),
-    "debtor_phone": st.column_config.TextColumn("Phone"),
-    "debtor_address": st.column_config.TextColumn("Street address"),
-    "debtor_postcode": st.column_config.TextColumn("Postcode"),
-    "debtor_city": st.column_config.TextColumn("City"),
-    "debtor_country": st.column_config.SelectboxColumn("Country", options=COUNTRY_CODES),
-    "debtor_state": st.column_config.TextColumn("State", help="US debtors only (e.g. CA)"),
-    "eligible": st.column_config.CheckboxColumn("Eligible", help="No blocking problem"),
-    "problem_labels": st.column_config.TextColumn("Problems", help="Errors first, then warnings"),
+    "currency": st.column_config.TextColumn(COLUMN_LABELS["currency"], width=44),
+    "status": st.column_config.TextColumn(COLUMN_LABELS["status"], width=124),
+    "readiness": st.column_config.TextColumn(
+        COLUMN_LABELS["readiness"],
+        help="Ready to send, or what blocks it; the last column says what to do",
+        width=192,
+    ),
+    "debtor_type": st.column_config.SelectboxColumn(
+        COLUMN_LABELS["debtor_type"], options=DEBTOR_TYPES, required=True
+    ),
+    "debtor_email": st.column_config.TextColumn(COLUMN_LABELS["debtor_email"]),
+    "debtor_phone": st.column_config.TextColumn(COLUMN_LABELS["debtor_phone"]),
+    "debtor_address": st.column_config.TextColumn(COLUMN_LABELS["debtor_address"]),
+    "debtor_postcode": st.column_config.TextColumn(COLUMN_LABELS["debtor_postcode"]),
+    "debtor_city": st.column_config.TextColumn(COLUMN_LABELS["debtor_city"]),
+    "debtor_country": st.column_config.SelectboxColumn(
+        COLUMN_LABELS["debtor_country"], options=COUNTRY_CODES
+    ),
+    "debtor_state": st.column_config.TextColumn(
+        COLUMN_LABELS["debtor_state"], help="US debtors only (e.g. CA)"
+    ),
+    "customer_code": st.column_config.TextColumn(COLUMN_LABELS["customer_code"]),
+    "issued_date": st.column_config.DateColumn(
+        COLUMN_LABELS["issued_date"], format=DATE_COLUMN_FORMAT
+    ),
     "problem_messages": st.column_config.TextColumn(
-        "What to do", help="Each problem in words; click a cell to read it all", width="large"
+        COLUMN_LABELS["problem_messages"],
+        help="Each problem in words; click a cell to read it all",
+        width="large",
     ),
 }
 
@@ -69,7 +122,8 @@ def review_grid(state: ReviewState, shown: pd.DataFrame) -> bool:
     table = shown.assign(
         **{
             SELECT: shown["invoice_number"].isin(state.selected),
-            "problem_labels": shown["problem_codes"].map(_labels),
+            # Per category, not per row: fast at 20,000 rows.
+            "status": shown["status"].cat.rename_categories(status_words),
         }
     )[COLUMN_ORDER]
     edited = st.data_editor(
@@ -95,7 +149,3 @@ def _fold_selection(state: ReviewState, edited: pd.DataFrame) -> None:
     numbers = edited["invoice_number"]
     ticked = set(numbers[edited[SELECT].fillna(False).astype(bool)])
     state.selected = (state.selected - set(numbers)) | ticked
-
-
-def _labels(codes: str) -> str:
-    return ", ".join(LABELS.get(code, code) for code in codes.split(", ") if code)

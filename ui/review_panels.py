@@ -3,6 +3,7 @@ and the panel that explains one invoice."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import altair as alt
@@ -10,25 +11,42 @@ import pandas as pd
 import streamlit as st
 
 from mapping import AGEING_BUCKETS, ERROR, ReviewRow
+from mapping.dates import uk_date
 from mapping.money import display_money
-from mapping.summary import ageing_bars, currency_summaries, totals_by_currency
+from mapping.status import status_words
+from mapping.summary import (
+    ageing_bars,
+    amount_in_invoices,
+    currency_summaries,
+    totals_by_currency,
+)
 from ui.plain import as_markdown_text
+from ui.review_grid import COLUMN_LABELS, COLUMN_ORDER
 from ui.review_state import ReviewState
 
 _RIGHT = {"alignment": "right"}
 
 
 def totals_table(rows: Sequence[ReviewRow]) -> None:
-    """Per currency, never summed across currencies."""
+    """Per currency, never summed across currencies; sent invoices apart from the rest."""
+    summaries = currency_summaries(rows)
+    if not summaries:
+        st.caption("Nothing to total: no invoice matches the filters.")
+        return
+    any_sent = any(s.sent_invoices for s in summaries)
     records = [
         {
             "Currency": s.currency,
-            "Invoices": s.invoices,
-            "Outstanding": display_money(s.outstanding, s.currency),
-            "Overdue": f"{display_money(s.overdue, s.currency)} ({s.overdue_invoices})",
-            "Eligible": f"{display_money(s.eligible, s.currency)} ({s.eligible_invoices})",
+            "Outstanding": amount_in_invoices(s.outstanding, s.currency, s.invoices),
+            "Overdue": amount_in_invoices(s.overdue, s.currency, s.overdue_invoices),
+            "Ready to send": amount_in_invoices(s.eligible, s.currency, s.eligible_invoices),
+            **(
+                {"Already sent": amount_in_invoices(s.sent, s.currency, s.sent_invoices)}
+                if any_sent
+                else {}
+            ),
         }
-        for s in currency_summaries(rows)
+        for s in summaries
     ]
     st.dataframe(
         pd.DataFrame(records),
@@ -36,41 +54,99 @@ def totals_table(rows: Sequence[ReviewRow]) -> None:
         key="totals",
         column_config={
             name: st.column_config.TextColumn(name, **_RIGHT)
-            for name in ("Outstanding", "Overdue", "Eligible")
+            for name in ("Outstanding", "Overdue", "Ready to send", "Already sent")
         },
     )
 
 
-def ageing_chart(rows: Sequence[ReviewRow], *, key: str) -> list[str] | None:
-    """Invoices per days-overdue bucket and currency; returns the buckets clicked, if any."""
+COUNT, VALUE = "Invoices", "Outstanding"
+
+
+def ageing_chart(rows: Sequence[ReviewRow], *, picked: Sequence[str]) -> list[str] | None:
+    """Invoices (or outstanding, one currency at a time) per days-overdue bucket.
+
+    ``picked`` is the bucket filter: the chart shows it highlighted. Returns the buckets the
+    analyst clicked (``[]`` for a click beside the bars), or None when the chart was not used.
+    """
     bars = ageing_bars(rows)
     if not bars:
         return None
+    measure_area, currency_area = st.columns([2, 1])
+    measure = measure_area.segmented_control(
+        "Bars show", [COUNT, VALUE], key="ageing_measure", default=COUNT, required=True
+    )
+    currency = None
+    if measure == VALUE:
+        counts: dict[str, int] = {}
+        for bar in bars:
+            counts[bar.currency] = counts.get(bar.currency, 0) + bar.invoices
+        currencies = sorted(counts, key=lambda code: (-counts[code], code))  # most used first
+        # Amounts in different currencies never share an axis.
+        currency = currency_area.selectbox("Currency", currencies, key="ageing_currency")
+        bars = [bar for bar in bars if bar.currency == currency]
     data = pd.DataFrame(
         {
             "bucket": [bar.bucket for bar in bars],
             "currency": [bar.currency for bar in bars],
             "invoices": [bar.invoices for bar in bars],
+            "outstanding": [float(bar.amount) for bar in bars],
             "amount": [f"{display_money(bar.amount, bar.currency)} {bar.currency}" for bar in bars],
         }
     )
-    pick = alt.selection_point(name="ageing", fields=["bucket"])
+    # The chart's own selection starts as the bucket filter, under a key that changes with
+    # it: "Clear filters" (or editing the filter) redraws the bars unhighlighted, and a bar
+    # can be clicked again after.
+    key = "ageing-" + _digest(measure, currency or "", *picked)
+    used = key in st.session_state
+    pick = alt.selection_point(
+        name="ageing", fields=["bucket"], value=[{"bucket": b} for b in picked] or None
+    )
+    if measure == VALUE:
+        title = f"Outstanding {currency} by days overdue (click a bar to filter)"
+        y = alt.Y("outstanding:Q", title=f"Outstanding ({currency})")
+    else:
+        title = "Invoices by days overdue (click a bar to filter)"
+        y = alt.Y("invoices:Q", title="Invoices", axis=alt.Axis(tickMinStep=1, format="d"))
     chart = (
-        alt.Chart(data, title="Invoices by days overdue (click a bar to filter)")
+        alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            x=alt.X("bucket:N", sort=list(AGEING_BUCKETS), title="Days overdue"),
+            x=alt.X(
+                "bucket:N",
+                sort=list(AGEING_BUCKETS),
+                scale=alt.Scale(domain=list(AGEING_BUCKETS)),  # every bucket, empty or not
+                title="Days overdue",
+                axis=alt.Axis(labelAngle=0),
+            ),
             xOffset="currency:N",
-            y=alt.Y("invoices:Q", title="Invoices"),
+            y=y,
             color=alt.Color("currency:N", title="Currency"),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
-            tooltip=["bucket", "currency", "invoices", "amount"],
+            tooltip=[
+                alt.Tooltip("bucket", title="Days overdue"),
+                alt.Tooltip("currency", title="Currency"),
+                alt.Tooltip("invoices", title="Invoices"),
+                alt.Tooltip("amount", title="Outstanding"),
+            ],
         )
         .add_params(pick)
     )
     event = st.altair_chart(chart, on_select="rerun", key=key, height=260)
+    if not used:
+        return None
     points = (event.get("selection") or {}).get("ageing") or []
-    return sorted({point["bucket"] for point in points if "bucket" in point}) or None
+    clicked = {point["bucket"] for point in points if "bucket" in point}
+    chosen = [bucket for bucket in AGEING_BUCKETS if bucket in clicked]
+    return chosen if chosen != list(picked) else None
+
+
+def _grid_position(field: str) -> int:
+    column = f"debtor_{field}"
+    return COLUMN_ORDER.index(column) if column in COLUMN_ORDER else len(COLUMN_ORDER)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=6).hexdigest()
 
 
 def selection_line(state: ReviewState) -> str:
@@ -98,11 +174,16 @@ def explain_invoice(state: ReviewState, numbers: Sequence[str]) -> None:
     )
     row = state.row(number)
     amount = display_money(row.amount_to_recover, row.currency)
+    due = f"due {uk_date(row.due_date)}" if row.due_date else "no due date"
     st.markdown(
         f"**Invoice {as_markdown_text(row.invoice_number)}** · "
-        f"{as_markdown_text(row.customer_code)} · {as_markdown_text(row.status)} · "
-        f"{amount} {as_markdown_text(row.currency)} outstanding · {row.days_overdue} days overdue"
+        f"{as_markdown_text(row.customer_code)} · {as_markdown_text(status_words(row.status))} · "
+        f"{amount} {as_markdown_text(row.currency)} outstanding · {due} · "
+        f"{row.days_overdue} days overdue"
     )
+    if row.already_submitted:
+        reference = as_markdown_text(row.case_reference or "(no reference recorded)")
+        st.info(f"Already sent to Debitura: case {reference}.")
     for problem in row.problems:  # messages quote KashFlow's data (a VAT number, a country)
         (st.error if problem.severity == ERROR else st.warning)(as_markdown_text(problem.message))
     if not row.problems:
@@ -111,9 +192,10 @@ def explain_invoice(state: ReviewState, numbers: Sequence[str]) -> None:
         st.caption(
             f"Debtor type {as_markdown_text(row.debtor.type)}: {as_markdown_text(row.type_reason)}."
         )
-    edited = sorted(state.overrides.get(number, {}))
+    edited = sorted(state.overrides.get(number, {}), key=_grid_position)
     if edited:
-        st.caption("Edited here: " + ", ".join(edited))
+        names = [COLUMN_LABELS.get(f"debtor_{field}", field) for field in edited]
+        st.caption("You changed: " + ", ".join(names))
         reset, spread = st.columns(2)
         if reset.button("Reset this invoice's edits", key="reset_one"):
             state.reset_edits([number])

@@ -1,14 +1,19 @@
 """The review's session state: the last import, the analyst's edits and selection.
 
-All of it lives in ``st.session_state`` (memory, this browser session only). Edits are
-overrides keyed by invoice number and the selection is a set of invoice numbers, so both
-survive filtering, refreshes and trips to the Submit page. Rows and the grid's DataFrame are
-derived from them and rebuilt only when an input changes.
+It lives in ``st.session_state``. Edits are overrides keyed by invoice number and the
+selection is a set of invoice numbers, so both survive filtering, refreshes and trips to the
+Submit page. Rows and the grid's DataFrame are derived from them and rebuilt only when an
+input changes.
+
+The analyst's own work (the overrides and the ticked invoice numbers, never KashFlow's data)
+is also written through to the store's draft for the company on every change, and read back
+when a new browser session (a reload, a second tab) opens the same company: it is kept until
+the invoice is sent or the edit reset.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,9 +21,17 @@ import streamlit as st
 
 from mapping import Policy, ReviewRow, apply_overrides
 from mapping.frame import rows_to_frame
+from store import ReviewDraft, SecretKeyError, StorageError
+from ui import context
+from ui.plain import as_markdown_text
+from ui.session import active_connection
 from workflow.importing import ImportResult
+from workflow.workspace import Workspace
 
 _STATE_KEY = "review_state"
+
+# Writes the draft of the given invoice numbers as the state now has them (see store.drafts).
+KeepDraft = Callable[[str, set[str], Mapping[str, Mapping[str, str]], frozenset[str]], None]
 
 
 @dataclass
@@ -28,7 +41,11 @@ class ReviewState:
     result: ImportResult | None = None
     error: str | None = None
     overrides: dict[str, dict[str, str]] = field(default_factory=dict)
-    selected: set[str] = field(default_factory=set)
+    # Where each change is kept beyond this session; None keeps it in memory only.
+    keep_draft: KeepDraft | None = None
+    # Why the last change could not be kept (the store failed), for the page to say so.
+    draft_problem: str | None = None
+    _selected: frozenset[str] = frozenset()
     # Bumped when the app changes what the grid shows (reset, select all…), so the grid
     # widget starts afresh instead of replaying its own stale cell edits.
     grid_nonce: int = 0
@@ -40,9 +57,33 @@ class ReviewState:
 
     # -- inputs ----------------------------------------------------------------------------
 
+    @property
+    def selected(self) -> frozenset[str]:
+        """The ticked invoice numbers; assign a new set to change them (kept as a draft)."""
+        return self._selected
+
+    @selected.setter
+    def selected(self, numbers: Iterable[str]) -> None:
+        numbers = frozenset(numbers)
+        changed = numbers ^ self._selected
+        self._selected = numbers
+        self._keep(changed)
+
     def set_import(self, result: ImportResult) -> None:
+        """Show a fresh import. The selection drops the invoices it no longer has (paid or
+        closed since) and, like the edits, those the ledger holds as sent."""
         self.result, self.policy, self.error = result, result.policy, None
+        numbers = {row.invoice_number for row in result.rows}
+        sent = {row.invoice_number for row in result.rows if row.already_submitted}
+        dropped = (self._selected - numbers) | (self._selected & sent)
+        # Edits of invoices missing from a listing that came up short may be needed again.
+        stale = set(self.overrides) - numbers if result.listing_complete else set()
+        stale |= sent & set(self.overrides)
+        self._selected -= dropped
+        for number in stale:
+            del self.overrides[number]
         self._changed()
+        self._keep(dropped | stale)
 
     def set_error(self, message: str) -> None:
         self.error = message
@@ -60,16 +101,16 @@ class ReviewState:
                 del self.overrides[number]
         if changed:
             self._changed()
+            self._keep(edits)
         return changed
 
     def reset_edits(self, numbers: Iterable[str] | None = None) -> None:
-        if numbers is None:
-            self.overrides.clear()
-        else:
-            for number in numbers:
-                self.overrides.pop(number, None)
+        numbers = set(self.overrides) if numbers is None else set(numbers)
+        for number in numbers:
+            self.overrides.pop(number, None)
         self.grid_nonce += 1
         self._changed()
+        self._keep(numbers)
 
     def apply_to_customer(self, number: str) -> int:
         """Copy one invoice's edits to every invoice of its customer; returns how many."""
@@ -82,19 +123,30 @@ class ReviewState:
             self.overrides[sibling] = dict(fields)
         self.grid_nonce += 1
         self._changed()
+        self._keep(siblings)
         return len(siblings)
 
     def select(self, numbers: Iterable[str], *, only: Iterable[str] | None = None) -> None:
         """Tick ``numbers``; with ``only``, untick the other numbers of ``only``."""
         numbers = set(numbers)
+        selected = set(self._selected)
         if only is not None:
-            self.selected -= set(only) - numbers
-        self.selected |= numbers
+            selected -= set(only) - numbers
+        self.selected = selected | numbers
         self.grid_nonce += 1
 
     def clear_selection(self) -> None:
-        self.selected.clear()
+        self.selected = frozenset()
         self.grid_nonce += 1
+
+    def forget_sent(self, numbers: Iterable[str]) -> None:
+        """Sent invoices leave the selection and the draft, edits and all."""
+        numbers = set(numbers)
+        self._selected -= numbers
+        for number in numbers:
+            self.overrides.pop(number, None)
+        self._changed()
+        self._keep(numbers)
 
     # -- derived ---------------------------------------------------------------------------
 
@@ -115,6 +167,17 @@ class ReviewState:
     def _changed(self) -> None:
         self._version += 1
 
+    def _keep(self, numbers: Iterable[str]) -> None:
+        numbers = set(numbers)
+        if not numbers or self.keep_draft is None:
+            return
+        try:
+            self.keep_draft(self.account, numbers, self.overrides, self._selected)
+        except (StorageError, SecretKeyError) as error:
+            self.draft_problem = str(error)
+        else:
+            self.draft_problem = None
+
     def _derive(self) -> None:
         if self._derived_version == self._version:
             return
@@ -129,18 +192,53 @@ class ReviewState:
         self._rows = rows
         self._rows_by_number = {row.invoice_number: row for row in rows}
         self._frame = rows_to_frame(rows)
-        # The selection only ever names invoices this import has.
-        self.selected &= set(self._rows_by_number)
         self._derived_version = self._version
 
 
 def review_state(account: str) -> ReviewState:
-    """This session's review state for ``account``; a different account starts afresh."""
+    """This session's review state for ``account``; a different account starts from the
+    draft kept for it (the analyst's edits and ticks of an earlier session)."""
     state = st.session_state.get(_STATE_KEY)
     if state is None or state.account != account:
-        state = ReviewState(account)
+        state = ReviewState(account, keep_draft=_keep_in_store)
+        try:
+            draft = _workspace().drafts.load(account)
+        except (StorageError, SecretKeyError) as error:
+            draft, state.draft_problem = ReviewDraft(), str(error)
+        state.overrides = {number: dict(fields) for number, fields in draft.overrides.items()}
+        state._selected = draft.selected
         st.session_state[_STATE_KEY] = state
     return state
+
+
+def kept_work_note(state: ReviewState) -> None:
+    """Tell the analyst their edits and ticks outlive a reload, or why they may not."""
+    if state.draft_problem:
+        st.warning(
+            "Your edits and selection are kept in this browser tab only: "
+            + as_markdown_text(state.draft_problem),
+            icon=":material/database:",
+        )
+    else:
+        st.caption(
+            "Your edits and selection are kept, through a reload or in another tab, until you "
+            "send or reset them."
+        )
+
+
+def _keep_in_store(
+    account: str,
+    numbers: set[str],
+    overrides: Mapping[str, Mapping[str, str]],
+    selected: frozenset[str],
+) -> None:
+    _workspace().drafts.write(account, numbers, overrides=overrides, selected=selected)
+
+
+def _workspace() -> Workspace:
+    # Opened per call, not kept in the state: a sqlite3 connection stays on its own thread,
+    # and each script run has one. Storage faults are raised, for the state to report.
+    return Workspace.open(context.settings())
 
 
 def forget_review() -> None:
@@ -150,4 +248,17 @@ def forget_review() -> None:
 
 
 def current_review_state() -> ReviewState | None:
-    return st.session_state.get(_STATE_KEY)
+    """This session's review state. A new session (a reload on Submit, a second tab) has
+    none yet: it is read back from the draft of the connected company and, when that has a
+    selection, imported afresh so the selected rows are there to send. None when there is
+    nothing to show (not connected, no import, or the import failed: it says why)."""
+    state = st.session_state.get(_STATE_KEY)
+    connection = active_connection()
+    if state is not None or connection is None:
+        return state
+    state = review_state(connection.account_key)
+    if state.selected:
+        from ui.import_runner import run_import  # it imports this module
+
+        run_import(connection, state)
+    return state if state.result is not None else None

@@ -12,7 +12,7 @@ from workflow.settings import SettingsError
 def debitura_target() -> DebituraTarget:
     """Where cases go; a setting that cannot work stops the page with what to set."""
     try:
-        return resolve_debitura(context.settings())
+        return resolve_debitura(context.workspace())
     except SettingsError as error:
         st.error(str(error), icon=":material/error:")
         st.stop()

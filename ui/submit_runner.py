@@ -29,11 +29,37 @@ from workflow.submit import (
 RUNNING = "submit_running"
 OUTCOMES = "submit_outcomes"
 NOTES = "submit_notes"
+# The invoice numbers shown in the confirmation, then the ones confirmed: only those are sent.
+CONFIRMING = "submit_confirming"
+CONFIRMED = "submit_confirmed"
+
+
+def ask_to_confirm(numbers: Sequence[str]) -> None:
+    """Button callback ("Create N cases"): show the confirmation; nothing is sent yet."""
+    st.session_state[CONFIRMING] = tuple(numbers)
+
+
+def confirming() -> tuple[str, ...]:
+    return st.session_state.get(CONFIRMING, ())
+
+
+def cancel_confirmation() -> None:
+    st.session_state.pop(CONFIRMING, None)
 
 
 def start_submit() -> None:
-    """Button callback: the next run sends, with every control drawn disabled."""
+    """Confirm button callback: the next script run sends what was confirmed, with every
+    control drawn disabled (a second click finds nothing to press)."""
+    if st.session_state.get(RUNNING):
+        return
+    st.session_state[CONFIRMED] = st.session_state.pop(CONFIRMING, ())
     st.session_state[RUNNING] = True
+
+
+def confirmed_rows(rows: Sequence[ReviewRow]) -> list[ReviewRow]:
+    """The rows the analyst confirmed, among those still to send."""
+    numbers = set(st.session_state.get(CONFIRMED, ()))
+    return [row for row in rows if row.invoice_number in numbers]
 
 
 def is_running() -> bool:
@@ -108,6 +134,6 @@ def run_submit(
                 expanded=False,
             )
         sent = {outcome.invoice_number for outcome in report.outcomes if outcome.is_sent}
-        state.selected -= sent
+        state.forget_sent(sent)  # and from the kept draft, edits and all
     finally:
         st.session_state[RUNNING] = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from kashflow import Company, Credentials, KashFlowClient, KashFlowError
+from kashflow import DEFAULT_BASE_URL, Company, Credentials, KashFlowClient, KashFlowError
 from mapping import Policy, london_today
 from mapping.validation import checked_reference_prefix
 from store import SavedConnection
@@ -99,9 +99,27 @@ def connect_typed(
     credentials: Credentials, *, workspace: Workspace, save: bool = True
 ) -> ActiveConnection:
     """``connect`` to the KashFlow of the settings (``KASHFLOW_BASE_URL``); raises
-    ``SettingsError`` first when that cannot be a KashFlow address."""
+    ``SettingsError`` first when that cannot be a KashFlow address.
+
+    The demo company's login (the Connect page shows it) typed while the settings name the
+    real KashFlow, where that login cannot exist, connects to the demo company instead. With
+    ``KASHFLOW_BASE_URL`` set elsewhere (a sandbox of one's own), it goes there as typed.
+    """
     base_url = workspace.settings.checked_kashflow_base_url()
+    if base_url == DEFAULT_BASE_URL and _is_demo_login(credentials):
+        return connect_demo(workspace=workspace, save=save)
     return connect(credentials, base_url=base_url, workspace=workspace, save=save)
+
+
+def _is_demo_login(credentials: Credentials) -> bool:
+    # Loads (never starts) the sandbox code; only typed logins for the real KashFlow get here.
+    from workflow.demo import DEMO_CREDENTIALS
+
+    return (
+        credentials.username.casefold() == DEMO_CREDENTIALS.username.casefold()
+        and credentials.password == DEMO_CREDENTIALS.password
+        and credentials.memorable_word == DEMO_CREDENTIALS.memorable_word
+    )
 
 
 def set_reference_prefix(
@@ -119,7 +137,7 @@ def set_reference_prefix(
     return replace(connection, saved=saved)
 
 
-def connect_demo(*, workspace: Workspace) -> ActiveConnection:
+def connect_demo(*, workspace: Workspace, save: bool = True) -> ActiveConnection:
     """Log in to the built-in demo company (starting its sandbox if needed) and save it."""
     from workflow import demo
 
@@ -128,6 +146,7 @@ def connect_demo(*, workspace: Workspace) -> ActiveConnection:
         base_url=demo.demo_kashflow_url(),
         workspace=workspace,
         is_demo=True,
+        save=save,
     )
 
 

@@ -8,7 +8,9 @@ retry. The decision is made from the row and its ledger entry alone; no request 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from debitura import (
@@ -20,7 +22,8 @@ from debitura import (
 )
 from mapping import ReviewRow
 from mapping.case_payload import PayloadError, case_payload, payload_fingerprint
-from mapping.problems import ERROR
+from mapping.dates import uk_date
+from mapping.problems import ERROR, join_sentences, problem_text
 from store.ledger import CREATED, FAILED, SENDING, Submission, SubmissionLedger
 from workflow.debitura_target import DebituraTarget
 from workflow.reconcile import REFERENCE_COLLISION_KIND
@@ -30,6 +33,11 @@ SEND = "send"  # POST /cases (after the look-up, when ``look_up_first``)
 ALREADY_SENT = "already_sent"  # the ledger holds its case: no request
 BLOCKED = "blocked"  # the row has errors: never sent
 REFUSED_UNCHANGED = "refused_unchanged"  # Debitura refused this exact body before: not resent
+
+# The ledger's error kind for a body Debitura's preview refused (nothing was sent). Unlike a
+# refusal of a sent case, asking for a resend does not override it: only a changed body or a
+# fresh preview that accepts it (``workflow.eligibility``) lets it go.
+PREVIEW_REFUSED_KIND = "PreviewRefused"
 
 
 def _with_subclasses(*roots: type) -> frozenset[str]:
@@ -59,7 +67,8 @@ class SubmitDecision:
     message: str = ""  # why, in words (empty for SEND)
     # An earlier send was never confirmed: look for its case at Debitura before acting.
     look_up_first: bool = False
-    payload: Mapping[str, Any] | None = field(default=None, repr=False)  # the body, for SEND
+    # The body, for SEND (and REFUSED_UNCHANGED: the body that was refused).
+    payload: Mapping[str, Any] | None = field(default=None, repr=False)
     fingerprint: str = ""
     existing: Submission | None = None
 
@@ -79,9 +88,11 @@ def decide(
     """What a submit run does with ``row``, whose ledger entry is ``existing``.
 
     In order: a case in the ledger → already sent (no look-up, no request); an unconfirmed
-    earlier send → look up first, then as below; errors on the row → blocked; a body Debitura
-    judged and refused before, unchanged → refused again without a request (unless
-    ``retry_failed``; see ``REMEMBERED_REFUSALS``); otherwise send.
+    earlier send → look up first, then as below; errors on the row → blocked; a body
+    Debitura's preview refused, unchanged → refused without a request, whatever
+    ``retry_failed`` says; a body Debitura judged and refused before, unchanged → refused
+    again without a request (unless ``retry_failed``; see ``REMEMBERED_REFUSALS``);
+    otherwise send.
     """
     number = row.invoice_number
     if existing is not None and existing.state == CREATED:
@@ -95,22 +106,39 @@ def decide(
 
     errors = [problem for problem in row.problems if problem.severity == ERROR]
     if errors:
-        return decision(BLOCKED, "; ".join(f"{p.code}: {p.message}" for p in errors))
+        return decision(BLOCKED, problem_text(errors))
     try:
         payload = case_payload(row, test_mode=test_mode, tag=tag)
     except PayloadError as error:
         return decision(BLOCKED, str(error))
     fingerprint = payload_fingerprint(payload)
-    if (
+    body = {"payload": payload, "fingerprint": fingerprint}
+    refused_unchanged = (
         existing is not None
         and existing.state == FAILED
-        and existing.error_kind in REMEMBERED_REFUSALS
         and existing.payload_fingerprint == fingerprint
-        and not retry_failed
-    ):
+    )
+    if refused_unchanged and existing.error_kind == PREVIEW_REFUSED_KIND:
+        return decision(REFUSED_UNCHANGED, preview_refusal_text(existing.error_message), **body)
+    if refused_unchanged and existing.error_kind in REMEMBERED_REFUSALS and not retry_failed:
         message = "Not sent again: Debitura refused it before and nothing has changed since."
-        return decision(REFUSED_UNCHANGED, f"{message} {existing.error_message}".strip())
-    return decision(SEND, payload=payload, fingerprint=fingerprint)
+        return decision(REFUSED_UNCHANGED, f"{message} {existing.error_message}".strip(), **body)
+    return decision(SEND, **body)
+
+
+def preview_refusal_text(reason: str) -> str:
+    """Why a row the preview refused is held back, and what the analyst can do about it.
+
+    >>> print(preview_refusal_text("The amount is below the minimum"))  # doctest: +ELLIPSIS
+    Debitura's preview refused it, so it is not sent: The amount is below the minimum. Change ...
+    """
+    said = reason.strip() or "no reason given"
+    return join_sentences(
+        [
+            f"Debitura's preview refused it, so it is not sent: {said}",
+            "Change the invoice or the debtor on Review, then Check with Debitura again.",
+        ]
+    )
 
 
 def plan_submission(
@@ -137,6 +165,9 @@ def plan_submission(
 
 
 def _already_sent(submission: Submission) -> str:
-    when = f" on {submission.sent_at[:10]}" if submission.sent_at else ""
+    when = ""
+    if submission.sent_at:
+        with suppress(ValueError):  # a damaged timestamp: said without the day
+            when = f" on {uk_date(date.fromisoformat(submission.sent_at[:10]))}"
     reference = submission.case_reference or submission.case_id
     return f"Already sent to Debitura as case {reference}{when}."

@@ -7,27 +7,27 @@ listing lacks is fetched by id.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from debitura import Case, DebituraError, NotFound, lifecycle_label
-from mapping.money import format_money
-from mapping.outside_text import csv_cell
+from mapping.money import format_money, round_money
 from mapping.rows import invoice_sort_key
 from store.ledger import CREATED, FAILED, SENDING, Submission, SubmissionLedger
 from workflow.debitura_target import DebituraTarget
+from workflow.spreadsheet import AMOUNT, TIME_UTC, Column, Table, table_csv, table_xlsx
 
 STATE_LABELS = {
     CREATED: "Sent",
     FAILED: "Refused by Debitura",
     SENDING: "Unconfirmed: checked before sending again",
 }
-CSV_COLUMNS = (
-    "invoice_number", "debtor_name", "amount", "currency", "case_reference", "status",
-    "sent_at", "connection", "state", "message",
+EXPORT_COLUMNS = (
+    Column("Invoice"), Column("Debtor"), Column("Amount", AMOUNT), Column("Currency"),
+    Column("Case reference"), Column("Status"), Column("Sent at", TIME_UTC),
+    Column("Connection"), Column("Details"),
 )  # fmt: skip
 
 
@@ -154,26 +154,40 @@ def _connection(submission: Submission) -> str:
     return submission.kashflow_account.rsplit("|", 1)[-1]
 
 
-def sent_cases_csv(cases: Sequence[SentCase]) -> str:
-    """The sent cases as CSV (``CSV_COLUMNS``), amounts with the currency's decimals; every
-    cell safe to open in a spreadsheet (``mapping.outside_text.csv_cell``)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for case in cases:
-        writer.writerow(
-            csv_cell(value)
-            for value in (
-                case.invoice_number,
-                case.debtor_name,
-                case.amount_text,
-                case.currency,
-                case.case_reference,
-                case.status,
-                case.sent_at,
-                case.connection,
-                case.state,
-                case.message,
-            )
+def sent_cases_table(cases: Sequence[SentCase]) -> Table:
+    """The sent cases as the page's downloads carry them: amounts with the currency's
+    decimals, the sending time in UTC, the status in words."""
+    records = [
+        (
+            case.invoice_number,
+            case.debtor_name,
+            round_money(case.amount, case.currency),
+            case.currency,
+            case.case_reference,
+            case.status,
+            _sent_time(case.sent_at),
+            case.connection,
+            case.message,
         )
-    return out.getvalue()
+        for case in cases
+    ]
+    return Table("Sent cases", EXPORT_COLUMNS, records)
+
+
+def _sent_time(sent_at: str) -> datetime | None:
+    """The ledger's ISO time (UTC, with its offset); ``None`` when not sent or unreadable."""
+    try:
+        return datetime.fromisoformat(sent_at) if sent_at else None
+    except ValueError:
+        return None
+
+
+def sent_cases_csv(cases: Sequence[SentCase]) -> str:
+    """The sent cases as CSV (``sent_cases_table``), every text cell safe to open in a
+    spreadsheet."""
+    return table_csv(sent_cases_table(cases), for_excel=True)
+
+
+def sent_cases_xlsx(cases: Sequence[SentCase]) -> bytes:
+    """The sent cases as an XLSX workbook (``sent_cases_table``)."""
+    return table_xlsx(sent_cases_table(cases))

@@ -24,6 +24,7 @@ import logging
 from collections.abc import Callable, Collection, Generator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -43,9 +44,10 @@ from debitura import (
 from kashflow import KashFlowClient, KashFlowError, NotFound
 from mapping import Policy, ReviewRow, apply_overrides, build_row
 from mapping.case_payload import PayloadError, case_payload
-from mapping.money import format_money
+from mapping.dates import uk_date
+from mapping.money import format_money, money_text
 from mapping.problems import ERROR, Problem
-from mapping.status import canonical_status, is_open_status
+from mapping.status import canonical_status, is_open_status, status_words
 from store.ledger import Submission, SubmissionLedger
 from workflow import decision as decisions
 from workflow.debitura_target import DebituraTarget
@@ -199,27 +201,31 @@ def _closed_reason(status: str) -> str:
 
 
 def _changes(old: ReviewRow, new: ReviewRow) -> list[str]:
-    """What about the invoice changed, in words."""
+    """What about the invoice changed, in words (amounts with their currency, UK dates)."""
     changes = []
     if old.currency != new.currency:
         changes.append(f"currency {old.currency} → {new.currency}")
     if old.amount_to_recover != new.amount_to_recover:
         changes.append(
-            f"amount {format_money(old.amount_to_recover, old.currency)} → "
-            f"{format_money(new.amount_to_recover, new.currency)}"
+            f"amount {money_text(old.amount_to_recover, old.currency)} → "
+            f"{money_text(new.amount_to_recover, new.currency)}"
         )
     if old.gross_amount != new.gross_amount:
         changes.append(
-            f"invoice total {format_money(old.gross_amount, old.currency)} → "
-            f"{format_money(new.gross_amount, new.currency)}"
+            f"invoice total {money_text(old.gross_amount, old.currency)} → "
+            f"{money_text(new.gross_amount, new.currency)}"
         )
     if old.issued_date != new.issued_date:
-        changes.append(f"invoice date {old.issued_date} → {new.issued_date}")
+        changes.append(f"invoice date {_day(old.issued_date)} → {_day(new.issued_date)}")
     if old.due_date != new.due_date:
-        changes.append(f"due date {old.due_date} → {new.due_date}")
+        changes.append(f"due date {_day(old.due_date)} → {_day(new.due_date)}")
     if old.status != new.status:
-        changes.append(f"status {old.status} → {new.status}")
+        changes.append(f"status {status_words(old.status)} → {status_words(new.status)}")
     return changes
+
+
+def _day(day: date | None) -> str:
+    return uk_date(day) if day is not None else "none"
 
 
 # --- submit -----------------------------------------------------------------------------------

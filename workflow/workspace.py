@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store import AuditLog, ConnectionStore, SubmissionLedger, load_fernet, open_database
+from store import (
+    AuditLog,
+    ConnectionStore,
+    DebituraConnectionStore,
+    ResumePoint,
+    ReviewDrafts,
+    SubmissionLedger,
+    load_fernet,
+    open_database,
+)
 from workflow.settings import Settings
 
 
@@ -14,6 +23,9 @@ class Workspace:
     connections: ConnectionStore
     audit: AuditLog
     ledger: SubmissionLedger
+    debitura: DebituraConnectionStore  # the Debitura connection saved on the Connect page
+    drafts: ReviewDrafts  # the analyst's unsent edits and ticks, per KashFlow company
+    resume: ResumePoint  # the connection a new browser session picks up
 
     @classmethod
     def open(cls, settings: Settings, *, read_only: bool = False) -> Workspace:
@@ -32,4 +44,7 @@ class Workspace:
             ConnectionStore(database, fernet),
             AuditLog(database),
             SubmissionLedger(database),
+            DebituraConnectionStore(database, fernet),
+            ReviewDrafts(database),
+            ResumePoint(database),
         )

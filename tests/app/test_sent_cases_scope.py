@@ -40,4 +40,5 @@ def test_only_the_connected_companys_cases_are_shown_until_all_are_asked_for(app
     app.toggle(key="sent_cases_all_connections").set_value(True).run()
     shown = table_with(app, "Invoice")
     assert set(shown["Invoice"]) == {"90001", "90002"}
-    assert not [m for m in app.multiselect if m.key == "retry_numbers"]  # not this company's
+    # Not this company's invoices: nothing to send again.
+    assert not [m for m in app.multiselect if m.label == "Invoices to send again"]

@@ -6,6 +6,7 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
+from mapping.dates import uk_date
 from store import SubmissionLedger, open_database
 from tests.app.conftest import button, table_with, texts
 from tests.app.test_review_page import edit_grid, follow_continue_link, open_review, state
@@ -35,6 +36,15 @@ def blocked_row(app):
     return next(row for row in state(app).rows if not row.eligible)
 
 
+def create_cases(app, count: int):
+    """Press "Create N cases", then confirm: nothing is sent before the confirmation."""
+    noun = "case" if count == 1 else "cases"
+    button(app, f"Create {count} {noun}").click().run()
+    assert not app.exception
+    button(app, f"Yes, create {count} {noun}").click().run()
+    return app
+
+
 def outcome_table(app):
     return table_with(app, "Result").set_index("Invoice")
 
@@ -53,23 +63,26 @@ def test_preview_shows_every_field_and_lists_blocked_rows_apart(app):
     assert first["Debtor"] == sendable[0].debtor.name
     assert first["Currency"] == sendable[0].currency
     assert first["City"] == sendable[0].debtor.city
-    assert first["Invoice date"] == sendable[0].issued_date.isoformat()
+    assert first["Invoice date"] == uk_date(sendable[0].issued_date)  # "07 Aug 2026"
     assert "Create 2 cases" in [b.label for b in app.button]
 
 
 def test_check_eligibility_shows_partner_and_fee_beside_each_case(app):
     open_review(app)
     to_submit(app, eligible_rows(app, 2))
-    button(app, "Check eligibility").click().run()
-    eligibility = table_with(app, "Creditor reference")["Eligibility"].tolist()
-    assert all(text.startswith("Eligible") and "fee" in text for text in eligibility)
+    button(app, "Check with Debitura").click().run()
+    cases = table_with(app, "Creditor reference")
+    assert cases["Eligible"].tolist() == ["yes", "yes"]
+    assert all(cases["Partner"]) and all(fee.endswith("%") for fee in cases["Fee"])
+    assert all(cases["Jurisdiction"]) and not any(cases["Reason"])
+    assert "Debitura's preview: **2 eligible · 0 refused**" in texts(app.markdown)
 
 
 def test_create_sends_each_case_once_and_review_marks_them_submitted(app, fresh_demo_sandboxes):
     open_review(app)
     rows = eligible_rows(app, 3)
     to_submit(app, rows)
-    button(app, "Create 3 cases").click().run()
+    create_cases(app, 3)
     assert not app.exception
 
     outcomes = outcome_table(app)
@@ -98,7 +111,7 @@ def test_an_invoice_paid_since_the_import_is_dropped_before_sending(app, fresh_d
     fresh_demo_sandboxes.kashflow.set_invoice(
         int(paid.invoice_number), Status="Paid", DueAmount=Decimal("0.0000")
     )
-    button(app, "Create 2 cases").click().run()
+    create_cases(app, 2)
     notes = texts(app.warning)
     assert any(paid.invoice_number in note and "left out" in note for note in notes)
     debitura = fresh_demo_sandboxes.debitura
@@ -138,7 +151,7 @@ def test_a_lost_answer_is_settled_without_a_second_case(app, fresh_demo_sandboxe
     debitura.faults.update(
         drop_connection_every=1, drop_after_handler=True, faults_only_on=frozenset({"POST /cases"})
     )
-    button(app, "Create 2 cases").click().run()
+    create_cases(app, 2)
     assert not app.exception
     assert set(outcome_table(app)["Result"]) <= {"unknown", "not sent"}
     assert debitura.stats_snapshot()["cases"]["stored"] == 2  # the cases exist, unseen
@@ -147,7 +160,7 @@ def test_a_lost_answer_is_settled_without_a_second_case(app, fresh_demo_sandboxe
     )
 
     debitura.faults.reset()
-    button(app, "Create 2 cases").click().run()
+    create_cases(app, 2)
     assert not app.exception
     assert set(outcome_table(app)["Result"]) <= {"created", "reconciled"}
     assert len(debitura.cases()) == 2
@@ -162,7 +175,7 @@ def test_an_answer_lost_after_the_case_was_stored_is_replayed_not_duplicated(
     to_submit(app, rows)
     debitura = fresh_demo_sandboxes.debitura
     debitura.faults.update(drop_after_store_every=1)  # each first answer lost after storing
-    button(app, "Create 2 cases").click().run()
+    create_cases(app, 2)
     assert not app.exception
     assert set(outcome_table(app)["Result"]) == {"created"}
     stats = debitura.stats_snapshot()["cases"]
@@ -178,7 +191,7 @@ def test_sent_cases_page_joins_the_ledger_with_debitura_and_retries_failures(
     to_submit(app, rows)
     debitura = fresh_demo_sandboxes.debitura
     debitura.faults.update(missing_contract=True)
-    button(app, "Create 2 cases").click().run()
+    create_cases(app, 2)
     assert "failed" in set(outcome_table(app)["Result"])
 
     app.switch_page("pages/cases.py").run()
@@ -187,7 +200,7 @@ def test_sent_cases_page_joins_the_ledger_with_debitura_and_retries_failures(
     assert failed and "agreement" in " ".join(table.loc[failed, "Details"]).lower()
 
     debitura.faults.reset()
-    app.multiselect(key="retry_numbers").set_value(failed).run()
+    app.multiselect[0].set_value(failed).run()
     button(app, "Retry").click().run()
     table = table_with(app, "Case reference").set_index("Invoice")
     for number in failed:

@@ -15,11 +15,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from mapping.policy import DEFAULT_USD_RATES
 from sandbox.kashflow_data import OPEN_STATUSES, InvoiceRecord, generate
 from sandbox.kashflow_server import KashFlowSandboxConfig
 
 # Debitura's minimum is USD 100; a claim of GBP 100 or more clears it at any plausible rate.
 CLEARLY_ABOVE_MINIMUM_GBP = Decimal(100)
+# Under USD 90 (10% under the line, our rates being estimates) the app blocks the invoice.
+CLEARLY_UNDER_MINIMUM_USD = Decimal(90)
 US_STATE_CODES = frozenset(
     {
         "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
@@ -91,7 +94,17 @@ def _invoice_blockers(invoice: InvoiceRecord, today: date) -> set[str]:
         blockers.add("not_yet_due")
     if invoice.due_amount <= 0:
         blockers.add("non_positive_amount")
+    elif _usd(invoice) < CLEARLY_UNDER_MINIMUM_USD:
+        blockers.add("below_minimum")
     return blockers
+
+
+def _usd(invoice: InvoiceRecord) -> Decimal:
+    """About how many US dollars are owed: the currency's rate, else through GBP."""
+    rate = DEFAULT_USD_RATES.get(invoice.currency)
+    if rate is not None:
+        return invoice.due_amount * rate
+    return invoice.due_amount / invoice.exchange_rate * DEFAULT_USD_RATES["GBP"]
 
 
 def _address_blockers(address: dict) -> set[str]:

@@ -60,11 +60,11 @@ def test_deep_links_after_the_server_served_someone_land_on_the_gate(
 
     page.goto(server.url + "/review")
     wait_for_app(page)
-    page.reload()  # a reload is a new session: not connected any more
+    page.reload()  # a new session, and nothing saved to pick up: not connected
     wait_for_app(page)
     expect_gate(page)
     screenshot("review-after-reload")
     connect_demo_here(page)
     expect(page.get_by_role("heading", name="Review open invoices")).to_be_visible()
     expect(page.locator(ERROR_BOXES)).to_have_count(0)
-    expect(page).to_have_url(server.url + "/review")
+    expect(page).to_have_url(server.url + "/review?connection=1")  # a reload comes back here

@@ -79,7 +79,7 @@ def test_hostile_names_are_shown_as_text_on_every_page(
     assert_shown_as_text(page, image_url, hits, requests)
     screenshot("connected")
 
-    page.get_by_role("link", name="Review invoices").click()
+    page.get_by_role("link", name="Review invoices").first.click()
     wait_for_app(page)
     expect(page.get_by_text(re.compile(r"Fetched \d+ invoices at"))).to_be_visible()
     page.get_by_text("Explain an invoice").first.click()  # open the expander

@@ -21,7 +21,7 @@ def open_review(page: Page, url: str) -> None:
     page.get_by_role("button", name="Try the demo company").click()
     wait_for_app(page)
     expect(page.get_by_text(f"Connected to {COMPANY}")).to_be_visible(timeout=20_000)
-    page.get_by_role("link", name="Review invoices").click()
+    page.get_by_role("link", name="Review invoices").first.click()
     wait_for_app(page)
     expect(page.get_by_text(re.compile(r"Fetched \d+ invoices at"))).to_be_visible()
 
@@ -32,10 +32,11 @@ def showing(page: Page) -> str:
 
 def set_date_range(page: Page, label: str, start, end) -> None:
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("spinbutton", name=f"year, {label} start date").click()
-    page.keyboard.type(start.strftime("%Y%m%d"))
-    sidebar.get_by_role("spinbutton", name=f"year, {label} end date").click()
-    page.keyboard.type(end.strftime("%Y%m%d"))
+    # Day first: the pickers ask for dates the UK way.
+    sidebar.get_by_role("spinbutton", name=f"day, {label} start date").click()
+    page.keyboard.type(start.strftime("%d%m%Y"))
+    sidebar.get_by_role("spinbutton", name=f"day, {label} end date").click()
+    page.keyboard.type(end.strftime("%d%m%Y"))
     page.keyboard.press("Escape")
     page.get_by_role("heading", name="Review open invoices").click()  # commit the range
     wait_for_app(page)
@@ -103,7 +104,7 @@ def test_filter_fix_select_and_continue_to_submit(page: Page, start_app, screens
     screenshot("missing-city-fixed")
     tick(page, grid(page), 0)
     wait_for_app(page)
-    expect(page.get_by_text("1 selected")).to_be_visible()
+    expect(page.get_by_text("1 selected", exact=True)).to_be_visible()
 
     sidebar.get_by_placeholder("Invoice, customer code or debtor name").fill("")
     page.keyboard.press("Enter")
@@ -111,7 +112,7 @@ def test_filter_fix_select_and_continue_to_submit(page: Page, start_app, screens
     expect(page.get_by_text(f"· {eligible_before + 1} eligible")).to_be_visible()
     tick(page, grid(page), partner)
     wait_for_app(page)
-    expect(page.get_by_text("2 selected")).to_be_visible()
+    expect(page.get_by_text("2 selected", exact=True)).to_be_visible()
     screenshot("two-selected")
 
     continue_to_submit(page)
@@ -139,13 +140,15 @@ def test_preview_create_and_see_them_marked_on_review(page: Page, start_app, scr
     for position in picks:
         tick(page, grid(page), position)
         wait_for_app(page)
-    expect(page.get_by_text("2 selected")).to_be_visible()
+    expect(page.get_by_text("2 selected", exact=True)).to_be_visible()
     continue_to_submit(page)
 
-    page.get_by_role("button", name="Check eligibility").click()
+    page.get_by_role("button", name="Check with Debitura").click()
     wait_for_app(page)
     screenshot("eligibility-checked")
     page.get_by_role("button", name="Create 2 cases").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Yes, create 2 cases").click()
     wait_for_app(page)
     result = page.get_by_text(re.compile("^Debitura cases: "))
     expect(result).to_be_visible(timeout=20_000)
@@ -153,7 +156,7 @@ def test_preview_create_and_see_them_marked_on_review(page: Page, start_app, scr
     assert sorted(n for n, _ in references) == sorted(shown[i].invoice_number for i in picks)
     screenshot("cases-created")
 
-    page.get_by_role("link", name="Review invoices").click()
+    page.get_by_role("link", name="Review invoices").first.click()
     wait_for_app(page)
     expect(page.get_by_text(re.compile(r"Fetched \d+ invoices at"))).to_be_visible()
     sidebar.get_by_role("combobox", name="Show").click()
@@ -178,7 +181,9 @@ def test_clicking_an_ageing_bar_filters_by_that_bucket(page: Page, start_app, sc
     open_review(page, server.url)
     chart = page.get_by_test_id("stVegaLiteChart").first
     chart.scroll_into_view_if_needed()
-    chart.locator('path[aria-roledescription="bar"][aria-label*="bucket: 31–60"]').first.click()
+    chart.locator(
+        'path[aria-roledescription="bar"][aria-label^="Days overdue: 31–60;"]'
+    ).first.click()
     wait_for_app(page)
     expect(
         page.get_by_text(re.compile(rf"^Showing {len(in_bucket)} of {len(rows)}"))

@@ -117,7 +117,7 @@ def test_the_dry_run_says_what_it_would_do_with_the_number(kashflow, key, tally,
     assert strays(kashflow) == []
     assert status in ("would send", "blocked", "would fail"), (status, detail)
     if len(open_with(kashflow, number)) > 1:
-        assert status == "blocked" and "duplicate_invoice_number" in detail
+        assert status == "blocked" and "more than one open invoice numbered" in detail
     assert debitura.cases() == []
 
 

@@ -100,6 +100,7 @@ def test_submit_lists_hostile_rows_as_text_and_creates_each_case_once(app, serve
     create = [b for b in app.button if b.label.startswith("Create")]
     if create:
         create[0].click().run()
+        button(app, create[0].label.replace("Create", "Yes, create")).click().run()
     outcomes = table_with(app, "Result") if create else None
     leaked_after = [text for text in raw_hostile(kashflow) if text in page_text(app)]
     data_dir = Path(os.environ["APP_DATA_DIR"])
@@ -140,6 +141,7 @@ def test_an_unsigned_agreement_on_create_says_what_to_sign(app, servers, tally):
     follow_continue_link(app)
     debitura.faults.update(missing_contract=True)
     button(app, f"Create {len(rows)} cases").click().run()
+    button(app, f"Yes, create {len(rows)} cases").click().run()
     outcomes = table_with(app, "Result")
     message = "\n".join(str(v) for v in outcomes.to_dict("records"))
     tally.traceback = bool(app.exception)

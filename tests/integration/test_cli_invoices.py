@@ -5,9 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from datetime import timedelta
+from decimal import Decimal
 
+from mapping.outside_text import terminal_text
 from tests.integration.test_cli_connect import login_env, run_cli
+from workflow.text_table import display_width
 
 ROW_KEYS = {
     "invoice_number", "customer_code", "status", "issued_date", "due_date", "currency",
@@ -60,12 +64,55 @@ def test_as_of_moves_the_due_date_judgement(kashflow_sandbox):
     assert {row["invoice_number"] for row in on_the_day if row["days_overdue"] > 0} == overdue
 
 
-def test_csv_and_table_formats_print_the_rows(kashflow_sandbox):
+def test_the_csv_format_keeps_the_machine_field_names_scripts_rely_on(kashflow_sandbox):
     as_csv = invoices(kashflow_sandbox, "--format", "csv")
     records = list(csv.DictReader(io.StringIO(as_csv.stdout)))
     assert records and {"invoice_number", "debtor_city", "problems"} <= set(records[0])
-    table = invoices(kashflow_sandbox, "--format", "table")
-    assert table.returncode == 0 and "invoice_number" in table.stdout.splitlines()[0]
+
+
+TABLE_HEADERS = (
+    "Invoice", "Debtor", "Due", "Days overdue", "Outstanding", "Cur", "Status", "Ready / blocked",
+)  # fmt: skip
+LONG_NAMES = {
+    "HOST01": "株式会社" * 30,  # wide characters: two terminal columns each
+    "HOST03": "The Exceedingly Long Name of a Holding Company " * 4,
+    "HOST05": "\x1b[2J\x1b]0;pwned\x07Evil\r\nForged " * 8,
+}
+
+
+def columns_of(line: str, start: int, end: int) -> str:
+    """What a terminal shows in display columns [start, end) of ``line``."""
+    shown, column = [], 0
+    for character in line:
+        if start <= column < end:
+            shown.append(character)
+        column += display_width(character)
+    return "".join(shown)
+
+
+def test_the_table_reads_in_120_columns_even_with_long_hostile_names(start_kashflow_sandbox):
+    server = start_kashflow_sandbox(hostile=True, invoices=40, customers=12)
+    for code, name in LONG_NAMES.items():
+        server.dataset.customer(code).detail["Name"] = name
+    rows = json.loads(invoices(server, "--format", "json").stdout)
+    table = invoices(server, "--format", "table")
+    assert table.returncode == 0, table.stderr
+    header, *lines = table.stdout.splitlines()
+    assert [h.strip() for h in header.split("  ") if h.strip()] == list(TABLE_HEADERS)
+    assert len(lines) == len(rows)  # no line forged by a line break in a name
+    assert all(display_width(line) <= 120 for line in [header, *lines])
+    assert not any(unicodedata.category(c) == "Cc" for c in table.stdout if c != "\n")
+    # Amounts are right-aligned under their header, with thousands separators.
+    end = display_width(header[: header.index("Outstanding")]) + len("Outstanding")
+    for line, row in zip(lines, rows, strict=True):  # the same rows in the same order
+        number = terminal_text(row["invoice_number"])
+        assert line.startswith(number[:9])  # long numbers are cut too
+        amount = f"{Decimal(row['amount_to_recover']):,}"
+        assert columns_of(line, end - len(amount) - 1, end) == " " + amount
+        if row["customer_code"] in LONG_NAMES:
+            assert "…" in columns_of(line, len("Invoice  "), 120)  # the name is cut, visibly
+        if not row["eligible"]:
+            assert "Blocked: " in line
 
 
 def test_a_bad_as_of_date_is_a_usage_error(kashflow_sandbox):

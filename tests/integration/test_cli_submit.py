@@ -10,6 +10,7 @@ import subprocess
 import sys
 from decimal import Decimal
 
+from sandbox.debitura_data import USD_RATES
 from sandbox.debitura_server import SANDBOX_API_KEY, DebituraFaults
 from tests.integration.test_cli_connect import ROOT, login_env, run_cli
 
@@ -74,9 +75,33 @@ def test_a_dry_run_previews_and_sends_or_records_nothing(world):
     assert [body["creditorReference"] for body in bodies] == eligible
     assert all(isinstance(body["amountToRecover"], float | int) for body in bodies)
     assert "nothing was sent" in result.stderr
+    assert result.stdout.splitlines()[-1] == f"Summary: {len(eligible)} would be sent."
     assert world.debitura.cases() == [] and world.create_calls() == 0
     with sqlite3.connect(world.data_dir / "app.db") as database:
         assert database.execute("select count(*) from submissions").fetchone() == (0,)
+
+
+def test_a_dry_run_ends_with_one_line_that_counts_the_plan(start_world):
+    eligible = start_world().eligible_rows()
+    # Debitura's minimum set between the smaller and the larger half of the eligible amounts
+    # (the same seeded books in each world).
+    in_usd = sorted({row.amount_to_recover / USD_RATES[row.currency] for row in eligible})
+    middle = len(in_usd) // 2
+    world = start_world(minimum_usd=(in_usd[middle - 1] + in_usd[middle]) / 2)
+    assert [row.invoice_number for row in world.eligible_rows()] == [
+        row.invoice_number for row in eligible
+    ]
+    large = [r for r in eligible if r.amount_to_recover / USD_RATES[r.currency] >= in_usd[middle]]
+    refused = len(eligible) - len(large)
+    assert submit(world, "--invoice", large[0].invoice_number).returncode == 0
+    blocked = next(row for row in world.import_rows() if not row.eligible)
+    numbers = [row.invoice_number for row in eligible]
+    dry = submit(world, "--dry-run", "--invoice", *numbers, blocked.invoice_number, "99999")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines()[-1] == (
+        f"Summary: {len(large) - 1} would be sent, {refused} would be refused, 1 already sent, "
+        "1 blocked, 1 not open in KashFlow."
+    )
 
 
 def test_named_invoices_report_what_cannot_be_sent_and_exit_non_zero(world):
@@ -89,7 +114,8 @@ def test_named_invoices_report_what_cannot_be_sent_and_exit_non_zero(world):
     assert outcome[eligible.invoice_number][0] == "created"
     status, detail = outcome[blocked.invoice_number]
     first_error = next(p for p in blocked.problems if p.severity == "error")
-    assert status == "blocked" and detail.startswith(f"{first_error.code}: ")
+    # In words, as the pages say it: the message, no internal code.
+    assert status == "blocked" and detail.startswith(first_error.message)
     assert outcome["99999"] == ("failed", "Not an open invoice in KashFlow: nothing to send.")
     assert world.case_count(eligible.invoice_number) == 1 and len(world.debitura.cases()) == 1
 

@@ -67,10 +67,11 @@ def test_sent_cases_show_debituras_view_and_the_ledgers(start_world):
     assert failed.state == "failed" and failed.status == "Refused by Debitura"
     assert "no collection partner" in failed.message and failed.debtor_name == ""
 
-    records = list(csv.DictReader(io.StringIO(sent_cases_csv(cases))))
-    assert records[0]["amount"] == f"{rows[0].amount_to_recover:f}"
-    assert records[0]["case_reference"] == first.case_reference
-    assert [r["state"] for r in records] == ["created", "created", "sending", "failed"]
+    records = list(csv.DictReader(io.StringIO(sent_cases_csv(cases).removeprefix("\ufeff"))))
+    assert records[0]["Amount"] == f"{rows[0].amount_to_recover:f}"
+    assert records[0]["Case reference"] == first.case_reference
+    assert [r["Status"] for r in records] == [case.status for case in cases]
+    assert records[0]["Sent at"].endswith(" UTC") and records[3]["Sent at"] == ""
 
     ledger_only = sent_cases(world.ledger, world.target, fetch_status=False)
     assert ledger_only[0].debtor_name == "" and ledger_only[0].case_reference

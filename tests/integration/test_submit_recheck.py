@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from jsonwire.fields import to_decimal
 from mapping import apply_overrides
+from mapping.dates import uk_date
+from mapping.status import status_words
 from workflow.submit import BLOCKED, CREATED, RECHECK_FAILED, recheck_selection
 
 
@@ -45,7 +47,8 @@ def test_a_changed_amount_rebuilds_the_row_and_keeps_the_users_edits(world):
     also_edited = {rows[2].invoice_number: {"email": "ar@elsewhere.example"}}
 
     result = recheck(world, [edited, *rows[1:]], overrides=also_edited)
-    old, new = f"{changed.amount_to_recover:f}", f"{new_due:f}"
+    old, new = f"£{changed.amount_to_recover:,.2f}", f"£{new_due:,.2f}"
+    assert changed.currency == "GBP"
     assert result.updated == ((changed.invoice_number, f"amount {old} → {new}"),)
     rebuilt = result.kept[0]
     assert rebuilt.amount_to_recover == new_due
@@ -69,8 +72,9 @@ def test_a_changed_due_date_and_status_are_reported(world):
     result = recheck(world, [row])
     ((number, description),) = result.updated
     assert number == row.invoice_number
-    assert f"due date {row.due_date} → {later}" in description
-    assert f"status {row.status} → Unpaid" in description
+    # In words, dates as UK readers read them.
+    assert f"due date {uk_date(row.due_date)} → {uk_date(later)}" in description
+    assert f"status {status_words(row.status)} → Unpaid" in description
     assert not result.kept[0].eligible  # now not yet due: it will be blocked, not sent
     assert "not_yet_due" in {problem.code for problem in result.kept[0].problems}
 

@@ -1,4 +1,5 @@
-"""Where cases go: without DEBITURA_API_KEY the built-in sandbox; test mode flags and tags."""
+"""Where cases go: without DEBITURA_API_KEY (or a saved Debitura connection) the built-in
+sandbox; test mode flags and tags."""
 
 from __future__ import annotations
 
@@ -8,6 +9,11 @@ import sandbox.demo
 from workflow.debitura_target import SANDBOX_KEY, SANDBOX_LABEL, resolve_debitura
 from workflow.settings import Settings
 from workflow.submit import CREATED
+from workflow.workspace import Workspace
+
+
+def workspace_for(env: dict[str, str], tmp_path) -> Workspace:
+    return Workspace.open(Settings.load({"APP_DATA_DIR": str(tmp_path / "app-data"), **env}))
 
 
 @pytest.fixture
@@ -20,11 +26,11 @@ def own_demo_servers(monkeypatch):
         sandbox.demo._servers.debitura.stop()
 
 
-def test_without_an_api_key_cases_go_to_the_built_in_sandbox(world, own_demo_servers):
-    target = resolve_debitura(Settings.load({}))
+def test_without_an_api_key_cases_go_to_the_built_in_sandbox(world, own_demo_servers, tmp_path):
+    target = resolve_debitura(workspace_for({}, tmp_path))
     demo = sandbox.demo.demo_servers()
     assert (target.is_sandbox, target.key, target.test_mode) == (True, SANDBOX_KEY, False)
-    assert target.label == SANDBOX_LABEL and "no DEBITURA_API_KEY" in target.label
+    assert target.label == SANDBOX_LABEL and "not collected" in target.label
     assert target.client.base_url == demo.debitura_url
     assert demo.kashflow_url.startswith("http://127.0.0.1:")
 
@@ -48,8 +54,8 @@ def test_without_an_api_key_cases_go_to_the_built_in_sandbox(world, own_demo_ser
     )
 
 
-def test_test_mode_sends_is_test_with_a_tag(world, own_demo_servers):
-    target = resolve_debitura(Settings.load({"DEBITURA_TEST_MODE": "1"}))
+def test_test_mode_sends_is_test_with_a_tag(world, own_demo_servers, tmp_path):
+    target = resolve_debitura(workspace_for({"DEBITURA_TEST_MODE": "1"}, tmp_path))
     assert target.test_mode and target.key == SANDBOX_KEY + "#test"
     rows = world.eligible_rows()[:2]
     world.submit(rows, target=target)
@@ -59,17 +65,15 @@ def test_test_mode_sends_is_test_with_a_tag(world, own_demo_servers):
     assert server.cases() == []
 
 
-def test_with_an_api_key_the_real_api_is_the_target():
-    settings = Settings.load(
-        {"DEBITURA_API_KEY": "live-key", "DEBITURA_BASE_URL": "https://debitura.example/"}
-    )
-    target = resolve_debitura(settings)
+def test_with_an_api_key_the_real_api_is_the_target(tmp_path):
+    env = {"DEBITURA_API_KEY": "live-key", "DEBITURA_BASE_URL": "https://debitura.example/"}
+    target = resolve_debitura(workspace_for(env, tmp_path))
     assert (target.is_sandbox, target.test_mode) == (False, False)
     assert target.key == "https://debitura.example" == target.client.base_url
     assert target.label == "Debitura (debitura.example)"
     assert "live-key" not in repr(target)
     tested = resolve_debitura(
-        Settings.load({"DEBITURA_API_KEY": "k", "DEBITURA_TEST_MODE": "true"})
+        workspace_for({"DEBITURA_API_KEY": "k", "DEBITURA_TEST_MODE": "true"}, tmp_path)
     )
     assert tested.key == "https://customer-api.debitura.com#test"
     assert "test mode" in tested.label

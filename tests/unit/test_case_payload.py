@@ -14,13 +14,13 @@ from mapping.case_payload import (
     BULK_CSV_COLUMNS,
     DEFAULT_TEST_TAG,
     PayloadError,
-    bulk_csv,
     bulk_csv_row,
     case_payload,
     payload_fingerprint,
 )
 from mapping.debtor import Debtor
 from mapping.rows import ReviewRow
+from workflow.export import bulk_import_csv
 
 # Debitura's CreateCollectionCaseRequestApiViewModel and DebtorDto (additionalProperties false).
 CREATE_FIELDS = {
@@ -204,7 +204,7 @@ def test_bulk_csv_file_round_trips_commas_and_quotes():
         "Company", 'The "Oak" Works, Ltd', address="Unit 4, Mill Lane", postcode="YO1 8AS",
         city="York", country="GB",
     )  # fmt: skip
-    text = bulk_csv([review_row(), review_row("1043", debtor=tricky)])
+    text = bulk_import_csv([review_row(), review_row("1043", debtor=tricky)])
     records = list(csv.DictReader(io.StringIO(text)))
     assert [r["InvoiceNumber"] for r in records] == ["1042", "1043"]
     assert records[1]["DebtorName"] == 'The "Oak" Works, Ltd'

@@ -31,6 +31,7 @@ ALLOWED = {
 EXTRA = {
     "mapping/frame.py": {"pandas", "numpy"},  # the DataFrame side of the review rows
     "workflow/demo.py": {"sandbox"},  # demo mode's one entry point into the sandboxes
+    "workflow/spreadsheet.py": {"xlsxwriter"},  # the XLSX downloads
 }
 UI_ONLY = {"streamlit", "altair"}
 

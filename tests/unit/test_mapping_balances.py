@@ -30,7 +30,7 @@ def test_a_customer_in_credit_gets_a_warning_with_the_amount_on_every_invoice():
     check = check_balances(invoices, customers, "GBP")
     [warning] = check.credit_problems["ACME01"]
     assert warning.code == "customer_has_credit" and not warning.is_error
-    assert "GBP 50.00 less than its open invoices" in warning.message
+    assert "£50.00 less than its open invoices" in warning.message
     rows = map_invoices(invoices, customers, POLICY, customer_problems=check.credit_problems).rows
     codes = {row.invoice_number: {p.code for p in row.problems} for row in rows}
     assert "customer_has_credit" in codes["1"] and "customer_has_credit" in codes["2"]

@@ -63,7 +63,9 @@ def test_doc_example_becomes_the_expected_review_row():
         "eligible": True,
         "problems": [
             {"code": "needs_documents", "severity": "warning",
-             "message": "Private debtor: Debitura needs the invoice file and a claim description."},
+             "message": "Private debtor: Debitura needs the invoice file and a claim description. "
+                        "The case carries a description written from the invoice; Debitura will "
+                        "ask you for the file after the case is created."},
             {"code": "missing_phone", "severity": "warning",
              "message": "No phone number for the debtor."},
             {"code": "inferred_type", "severity": "warning",

@@ -84,18 +84,19 @@ def test_each_date_reference_amount_or_currency_fault_blocks_the_invoice(fields,
     ("fields", "message"),
     [
         ({"DueDate": "2026-12-01"},
-         "Due 2026-12-01, not overdue yet: Debitura only accepts overdue invoices."),
+         "Due 01 Dec 2026, not overdue yet: Debitura only accepts overdue invoices."),
         ({"IssuedDate": "2026-11-30", "DueDate": "2026-12-30"},
-         "Issued 2026-11-30, a date in the future: Debitura rejects future invoice dates."),
+         "Issued 30 Nov 2026, a date in the future: Debitura rejects future invoice dates."),
         ({"IssuedDate": "2026-10-05", "DueDate": "2026-10-01"},
-         "Due 2026-10-01, before the invoice date 2026-10-05: check the dates."),
+         "Due 01 Oct 2026, before the invoice date 05 Oct 2026: correct the dates in KashFlow, "
+         "then refresh."),
         ({"IssuedDate": None}, "No invoice date: Debitura needs the date the invoice was issued."),
         ({"DueDate": None}, "No due date: Debitura needs the due date."),
         ({"IssuedDate": None, "DueDate": None},
          "No invoice date and no due date: Debitura needs both."),
         ({"Number": "INV-" + "9" * 60},
          "Invoice number has 64 characters; Debitura takes at most 50."),
-        ({"DueAmount": 0}, "Nothing to recover: 0.00 GBP is outstanding."),
+        ({"DueAmount": 0}, "Nothing to recover: £0.00 is outstanding."),
         ({"Currency": {"Code": "ABC"}}, 'Currency "ABC" is not an ISO 4217 code.'),
     ],
 )  # fmt: skip
@@ -114,51 +115,103 @@ def test_row_flags_are_errors(options, code):
     assert not row.eligible
 
 
+UNDER = "under Debitura's USD 100 minimum, so Debitura will refuse it."
+NEAR = (
+    "Debitura's USD 100 minimum, and the dollar figure is our estimate. Use Check with "
+    "Debitura to see whether it will take it."
+)
+PRIVATE_DOCUMENTS = (
+    "Private debtor: Debitura needs the invoice file and a claim description. The case carries "
+    "a description written from the invoice; Debitura will ask you for the file after the case "
+    "is created."
+)
+FILE_OR_DESCRIPTION = (
+    "Debitura wants the invoice file or a claim description; the case carries a claim "
+    "description written from the invoice."
+)
+FILE_NEEDED = (
+    "Debitura needs the invoice file for a claim this size; it will ask you for it after the "
+    "case is created."
+)
+
+
 @pytest.mark.parametrize(
     ("fields", "customer", "expected"),
     [
-        # GBP 50 is about USD 66.
-        ({"DueAmount": 50}, COMPANY,
-         {"below_minimum": "About USD 66, under Debitura's USD 100 minimum."}),
-        ({"DueAmount": "75.76"}, COMPANY, {}),  # USD 100.0032: not under the minimum
+        # GBP 75.76 is USD 100.0032, inside the 10% margin around the line: a warning.
+        ({"DueAmount": "75.76"}, COMPANY,
+         {"below_minimum": ("warning", f"£75.76, about USD 100: close to {NEAR}")}),
+        # GBP 70 is about USD 92: just under, but our rate is an estimate.
+        ({"DueAmount": 70}, COMPANY,
+         {"below_minimum": ("warning", f"£70.00, about USD 92: just under {NEAR}")}),
+        ({"DueAmount": 84}, COMPANY, {}),  # USD 110.88: clear of the line
         # Company documents: none under USD 2,000; a file or a description up to 10,000...
         ({"DueAmount": 1500}, COMPANY, {}),
         ({"DueAmount": 1516}, COMPANY, {"needs_documents":
-            "About USD 2,000: attach the invoice file or write a claim description."}),
+            ("warning", f"£1,516.00, about USD 2,000: {FILE_OR_DESCRIPTION}")}),
         ({"DueAmount": "7575.75"}, COMPANY, {"needs_documents":  # USD 9,999.99
-            "About USD 10,000: attach the invoice file or write a claim description."}),
+            ("warning", f"£7,575.75, about USD 10,000: {FILE_OR_DESCRIPTION}")}),
         # ...then at least one file.
         ({"DueAmount": 8000}, COMPANY, {"needs_documents":
-            "About USD 10,600: Debitura needs at least one file (the invoice)."}),
+            ("warning", f"£8,000.00, about USD 10,600: {FILE_NEEDED}")}),
         # A private debtor always needs a file and a description: one warning, right message.
-        ({"DueAmount": 150}, PERSON, {"needs_documents":
-            "Private debtor: Debitura needs the invoice file and a claim description."}),
-        ({"DueAmount": 20000}, PERSON, {"needs_documents":
-            "Private debtor: Debitura needs the invoice file and a claim description."}),
-        ({"DueAmount": 50}, PERSON, {
-            "below_minimum": "About USD 66, under Debitura's USD 100 minimum.",
-            "needs_documents":
-                "Private debtor: Debitura needs the invoice file and a claim description."}),
+        ({"DueAmount": 150}, PERSON, {"needs_documents": ("warning", PRIVATE_DOCUMENTS)}),
+        ({"DueAmount": 20000}, PERSON, {"needs_documents": ("warning", PRIVATE_DOCUMENTS)}),
         # A currency missing from the USD table goes through the invoice's rate to GBP.
-        ({"DueAmount": 2200, "Currency": {"Code": "THB", "ExchangeRate": 44}}, COMPANY,
-         {"below_minimum": "About USD 66, under Debitura's USD 100 minimum."}),
+        ({"DueAmount": 3200, "Currency": {"Code": "THB", "ExchangeRate": 44}}, COMPANY,
+         {"below_minimum": ("warning", f"THB 3,200.00, about USD 96: just under {NEAR}")}),
         ({"DueAmount": 4400, "Currency": {"Code": "THB", "ExchangeRate": "44.0000"}}, COMPANY, {}),
-        # ...and without a rate there is no USD figure: no USD-based warnings at all.
+        # ...and without a rate there is no USD figure: no USD-based problems at all.
         ({"DueAmount": 50, "Currency": {"Code": "THB"}}, COMPANY, {}),
         ({"DueAmount": 5000000, "Currency": {"Code": "THB"}}, COMPANY, {}),
         ({"DueAmount": 1000000, "Currency": {"Code": "JPY"}}, COMPANY, {"needs_documents":
-            "About USD 6,600: attach the invoice file or write a claim description."}),
+            ("warning", f"JPY 1,000,000, about USD 6,600: {FILE_OR_DESCRIPTION}")}),
     ],
 )  # fmt: skip
-def test_the_usd_value_warns_under_the_minimum_and_asks_for_documents_without_blocking(
+def test_the_usd_value_near_the_minimum_or_asking_for_documents_warns_without_blocking(
     fields, customer, expected
 ):
     row = row_for(fields, customer)
     found = {
-        p.code: p.message for p in row.problems if p.code in ("below_minimum", "needs_documents")
+        p.code: (p.severity, p.message)
+        for p in row.problems
+        if p.code in ("below_minimum", "needs_documents")
     }
     assert found == expected
-    assert row.eligible  # warnings never block
+    assert row.eligible == all(severity == "warning" for severity, _ in expected.values())
+
+
+@pytest.mark.parametrize(
+    ("fields", "customer", "expected"),
+    [
+        # The demo's invoice 1118: GBP 54 is about USD 71, clearly under USD 100.
+        ({"DueAmount": 54}, COMPANY, f"£54.00, about USD 71: {UNDER}"),
+        ({"DueAmount": 68}, COMPANY, f"£68.00, about USD 89: {UNDER}"),  # USD 89.76
+        ({"DueAmount": 50}, PERSON, f"£50.00, about USD 66: {UNDER}"),
+        ({"DueAmount": 5000, "Currency": {"Code": "JPY"}}, COMPANY,
+         f"JPY 5,000, about USD 33: {UNDER}"),
+        ({"DueAmount": 75, "Currency": {"Code": "EUR"}}, COMPANY, f"€75.00, about USD 87: {UNDER}"),
+        ({"DueAmount": 2200, "Currency": {"Code": "THB", "ExchangeRate": 44}}, COMPANY,
+         f"THB 2,200.00, about USD 66: {UNDER}"),
+        ({"DueAmount": 85, "Currency": {"Code": "USD"}}, COMPANY, f"USD 85.00: {UNDER}"),
+    ],
+)  # fmt: skip
+def test_an_amount_clearly_under_the_minimum_is_an_error_in_its_own_currency(
+    fields, customer, expected
+):
+    row = row_for(fields, customer)
+    minimum = [p for p in row.problems if p.code == "below_minimum"]
+    assert [(p.severity, p.message) for p in minimum] == [("error", expected)]
+    assert not row.eligible
+
+
+def test_the_margin_around_the_minimum_is_a_policy_setting():
+    strict = Policy(as_of=date(2026, 11, 21), minimum_margin=Decimal(0))
+    debtor = map_debtor(Customer.from_api(COMPANY))
+    invoice = Invoice.from_api({"Number": 1, "DueAmount": 70, "IssuedDate": "2026-09-01",
+                                "DueDate": "2026-10-01"})  # fmt: skip
+    row = build_row(invoice, debtor, strict)
+    assert [p.severity for p in row.problems if p.code == "below_minimum"] == ["error"]
 
 
 def test_usd_rates_are_a_policy_setting():
@@ -208,6 +261,9 @@ def test_errors_are_listed_before_warnings():
     row = row_for({"DueAmount": 50, "DueDate": "2026-12-01"}, customer={**PERSON, "Addresses": []})
     severities = [problem.severity for problem in row.problems]
     assert severities == sorted(severities)  # "error" < "warning"
+    # below_minimum is the one code whose severity depends on the amount (clearly under: error).
     assert all(
-        p.severity == ("error" if p.code in ERROR_CODES else "warning") for p in row.problems
+        p.severity == ("error" if p.code in ERROR_CODES else "warning")
+        for p in row.problems
+        if p.code != "below_minimum"
     )

@@ -14,13 +14,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mapping.case_payload import BULK_CSV_COLUMNS, bulk_csv
+from mapping.case_payload import BULK_CSV_COLUMNS
 from mapping.debtor import Debtor
 from mapping.outside_text import BIDI_CONTROLS, FORMULA_STARTS, csv_cell, terminal_text
 from mapping.problems import Problem
 from mapping.rows import ReviewRow
-from workflow.export import rows_csv, rows_json, rows_table
-from workflow.sent_cases import CSV_COLUMNS, SentCase, sent_cases_csv
+from workflow.export import bulk_import_csv, review_csv, rows_csv, rows_json, rows_table
+from workflow.sent_cases import EXPORT_COLUMNS, SentCase, sent_cases_csv
 
 # Cells a spreadsheet would run, or strip into something it would run.
 HOSTILE_CELLS = (
@@ -149,8 +149,19 @@ def test_the_review_rows_csv_keeps_negative_amounts_as_numbers_and_drops_nuls():
 
 
 @pytest.mark.parametrize("hostile", HOSTILE_CELLS)
+def test_the_review_download_csv_neutralises_every_debtor_cell(hostile):
+    rows = [review_row("1042", debtor=hostile_debtor(hostile)), review_row("1043")]
+    text = review_csv(rows).removeprefix("\ufeff")  # the byte order mark Excel needs
+    records = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert records[0]["Debtor"] == neutralised(hostile)
+    assert records[0]["Address"] == neutralised(hostile)
+    assert records[1]["Debtor"] == "Acme Ltd"
+    assert_no_formula_cells(written_cells(text))
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_CELLS)
 def test_the_bulk_import_csv_neutralises_every_debtor_cell(hostile):
-    text = bulk_csv([review_row("1042", debtor=hostile_debtor(hostile))])
+    text = bulk_import_csv([review_row("1042", debtor=hostile_debtor(hostile))])
     (record,) = csv.DictReader(io.StringIO(text, newline=""))
     for column in ("DebtorName", "Address", "PostalCode", "City", "Email", "PhoneNumber"):
         # The bulk row strips surrounding whitespace first ("\t=1" arrives as "=1").
@@ -163,7 +174,7 @@ def test_the_bulk_import_csv_keeps_negative_amounts_and_phones_and_drops_nuls():
     debtor = Debtor("Company", "O\x00ak Ltd", phone="+447700900123", address="1 High St",
                     postcode="LS1 4AB", city="Leeds", country="GB")  # fmt: skip
     (record,) = csv.DictReader(
-        io.StringIO(bulk_csv([review_row(amount="-12.50", debtor=debtor)]), newline="")
+        io.StringIO(bulk_import_csv([review_row(amount="-12.50", debtor=debtor)]), newline="")
     )
     assert record["PrincipalAmount"] == "-12.50"
     assert record["PhoneNumber"] == "+447700900123"
@@ -180,12 +191,11 @@ def sent_case(text: str, amount: str = "805.00") -> SentCase:
 
 @pytest.mark.parametrize("hostile", HOSTILE_CELLS)
 def test_the_sent_cases_csv_neutralises_every_cell_from_kashflow_or_debitura(hostile):
-    text = sent_cases_csv([sent_case(hostile)])
+    text = sent_cases_csv([sent_case(hostile)]).removeprefix("\ufeff")
     (record,) = csv.DictReader(io.StringIO(text, newline=""))
-    for column in ("invoice_number", "debtor_name", "case_reference", "status", "connection",
-                   "message"):  # fmt: skip
+    for column in ("Invoice", "Debtor", "Case reference", "Status", "Connection", "Details"):
         assert record[column] == neutralised(hostile), column
-    assert text.splitlines()[0] == ",".join(CSV_COLUMNS)
+    assert text.splitlines()[0] == ",".join(column.header for column in EXPORT_COLUMNS)
     assert_no_formula_cells(written_cells(text))
 
 
@@ -193,7 +203,7 @@ def test_the_sent_cases_csv_keeps_negative_amounts_and_drops_nuls():
     (record,) = csv.DictReader(
         io.StringIO(sent_cases_csv([sent_case("a\x00b", amount="-12.50")]), newline="")
     )
-    assert record["amount"] == "-12.50" and record["debtor_name"] == "ab"
+    assert record["Amount"] == "-12.50" and record["Debtor"] == "ab"
 
 
 # -- terminal_text and what the CLI prints ------------------------------------------------------

@@ -106,7 +106,7 @@ def test_an_unconfirmed_send_of_a_row_that_now_has_errors_is_looked_up_then_bloc
 
 def test_errors_block_and_warnings_do_not(ledger):
     blocked = decide_for(ledger, review_row(problems=(Problem("missing_city", ERROR, "No city."),)))
-    assert blocked.action == BLOCKED and blocked.message == "missing_city: No city."
+    assert blocked.action == BLOCKED and blocked.message == "No city."
     warned = decide_for(ledger, review_row(problems=(Problem("missing_phone", WARNING, "x"),)))
     assert warned.action == SEND
 
