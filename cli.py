@@ -3,7 +3,8 @@
     python cli.py connect [--connection NAME] [--save] [--reference-prefix TEXT]
     python cli.py invoices [--connection NAME] [--as-of YYYY-MM-DD] [--format json|csv|table]
     python cli.py submit (--invoice N [N ...] | --all-eligible) [--dry-run] [--retry-failed]
-                         [--as-of YYYY-MM-DD] [--connection NAME]
+                         [--allow-pending-contracts] [--as-of YYYY-MM-DD] [--connection NAME]
+    python cli.py cases [--connection NAME | --all-connections] [--format json|csv|table]
     python cli.py sandbox [--kashflow-port N] [--debitura-port N] [--invoices N]
                           [--customers N] [--latency-ms N]
 
@@ -14,10 +15,13 @@ data, 14 not found, 15 rejected) and per Debitura failure kind outside a single 
 other Debitura error, 21 API key refused, 22 not found, 23 rejected, 24 invalid case details,
 25 business rule, 26 no partner or unsupported country or currency, 27 duplicate reference,
 28 idempotency conflict, 29 creditor blocked, 30 unavailable, 31 rate limited, 32 not valid
-data, 33 a signature or verification needed); ``EXIT_CODES`` below is the table. ``submit``
+data, 33 a signature or verification needed: also ``submit`` refusing to send while the
+collection agreement is unsigned, unless ``--allow-pending-contracts``); ``EXIT_CODES`` below is
+the table. ``submit``
 exits 40 when some selected invoice is not a case at Debitura afterwards (blocked, refused, not
 an open invoice, or not attempted), and 41 when Debitura did not confirm some case: run it
-again, nothing is sent twice. ``submit --dry-run`` sends nothing and exits 0. The app's data
+again, nothing is sent twice. ``submit --dry-run`` sends nothing and exits 0. ``cases`` exits 42
+when Debitura's case list cannot be read (the ledger's rows are printed alone). The app's data
 folder (``APP_DATA_DIR``) has its own codes: 50 data folder not writable, 51 data file damaged,
 52 data file locked by another program, 53 disk full, 54 another submit still running on the
 same data folder after a wait, 55 any other storage failure. ``invoices`` only reads the data
@@ -46,11 +50,17 @@ from store import SecretKeyError, StorageError, StoredCredentialsUnreadable
 from store import errors as store_errors
 from workflow import decision
 from workflow.connect import ActiveConnection, connect_typed, reconnect, set_reference_prefix
+from workflow.contract import AgreementUnsigned, check_contract, sending_target
 from workflow.debitura_target import DebituraTarget, resolve_debitura
 from workflow.decision import SubmitDecision, plan_submission
+from workflow.documents import DocumentOutcome, DocumentSource
 from workflow.export import json_for_terminal, rows_csv, rows_json, rows_table
+from workflow.follow_through import read_sent_cases
 from workflow.importing import import_summary
+from workflow.paid_directly import UNKNOWN as PAID_UNCONFIRMED
+from workflow.paid_directly import find_paid_directly, tell_partners
 from workflow.review import import_for_review
+from workflow.sent_cases_output import cases_csv, cases_json, cases_table
 from workflow.settings import Settings, SettingsError
 from workflow.submit import (
     ALREADY_SENT,
@@ -68,6 +78,9 @@ EXIT_USAGE = 2
 EXIT_CASES_NOT_SENT = 40  # submit: some selected invoice is not a case at Debitura
 EXIT_CASES_UNCONFIRMED = 41  # submit: Debitura did not confirm some case; run again
 EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report it
+EXIT_CASES_UNREAD = 42  # cases: Debitura's case list could not be read (the ledger shown)
+# submit: the collection agreement is unsigned (the code of Debitura's own refusal for it)
+EXIT_AGREEMENT_UNSIGNED = 33
 # One code per kind of failure, as the docstring lists them: the two APIs' and the data
 # folder's. Every class is named, so a script can tell the kinds apart; a class missing here
 # would exit with its nearest listed base class's code (see exit_code_for).
@@ -84,6 +97,7 @@ EXIT_CODES: dict[type[Exception], int] = {
     kashflow_errors.RateLimited: 12,
     kashflow_errors.UnexpectedResponse: 13,
     kashflow_errors.NotFound: 14,
+    kashflow_errors.NoInvoiceDocument: 14,  # no such document (a submit reports it per invoice)
     kashflow_errors.RequestRejected: 15,
     debitura_errors.DebituraError: 20,
     debitura_errors.AuthenticationFailed: 21,
@@ -139,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     except CODED_ERRORS as error:
         print(terminal_text(str(error)), file=sys.stderr)
         return exit_code_for(error)
+    except AgreementUnsigned as error:
+        print(terminal_text(str(error)), file=sys.stderr)
+        return EXIT_AGREEMENT_UNSIGNED
     except (UsageError, SettingsError, SecretKeyError, StoredCredentialsUnreadable) as error:
         print(terminal_text(str(error)), file=sys.stderr)
         return EXIT_USAGE
@@ -196,6 +213,7 @@ def command_submit(args: argparse.Namespace) -> int:
         print(
             f"KashFlow: {terminal_text(connection.display_name)} → {target.label}", file=sys.stderr
         )
+        target = _checked_agreement(target, args)
         progress = ProgressLine(sys.stderr)
         result = import_for_review(
             connection,
@@ -248,7 +266,10 @@ def command_submit(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                     flush=True,
                 ),
+                documents=DocumentSource(connection.client, workspace.documents),
             )
+            for document in report.earlier_documents:
+                _print_document_note(document)
         except KeyboardInterrupt:
             print(
                 "Interrupted. Cases whose answer had not arrived are looked up at Debitura "
@@ -269,6 +290,33 @@ def command_submit(args: argparse.Namespace) -> int:
     extra += [f"{len(not_open)} not open"] if not_open else []
     print(terminal_text("Summary: " + ", ".join([report.summary(), *extra]) + "."))
     return _submit_exit_code(report, not_open)
+
+
+def _checked_agreement(target: DebituraTarget, args: argparse.Namespace) -> DebituraTarget:
+    """The collection agreement checked before anything is imported or sent: unsigned stops a
+    real run (``AgreementUnsigned``) unless --allow-pending-contracts; a dry run only says so."""
+    check = check_contract(target)
+    if check.error:
+        print(terminal_text(check.error), file=sys.stderr)
+    if args.dry_run and check.blocks(args.allow_pending_contracts):
+        where = f" Sign it at {check.signing_url}" if check.signing_url else ""
+        print(terminal_text(f"{check.message}{where}"), file=sys.stderr)
+        return target
+    target = sending_target(
+        target,
+        check,
+        allow_pending_contracts=args.allow_pending_contracts,
+        how_to_allow="add --allow-pending-contracts",
+    )
+    if target.allow_pending_contracts:
+        print(
+            terminal_text(
+                f"{check.message} Sending anyway (--allow-pending-contracts): Debitura keeps the "
+                f"cases in Pending contract signing until it is signed at {check.signing_url}"
+            ).rstrip(),
+            file=sys.stderr,
+        )
+    return target
 
 
 def _selected_rows(
@@ -371,6 +419,14 @@ def _print_outcome(outcome: SubmissionOutcome) -> None:
     if outcome.status not in (CREATED, ALREADY_SENT) or not outcome.case_reference:
         parts.append(outcome.message)
     _print_line(outcome.invoice_number, outcome.label, "  ".join(p for p in parts if p))
+    if outcome.document is not None and not outcome.document.attached:
+        _print_document_note(outcome.document)
+
+
+def _print_document_note(document: DocumentOutcome) -> None:
+    """An invoice PDF not attached, and why, on stderr (stdout keeps one line per case)."""
+    line = f"{document.invoice_number}  invoice PDF  {document.note}"
+    print(terminal_text(line).rstrip(), file=sys.stderr, flush=True)
 
 
 def _print_line(number: str, label: str, detail: str) -> None:
@@ -385,6 +441,82 @@ def _submit_exit_code(report: SubmitReport, not_open: list[str]) -> int:
     if report.unconfirmed:
         return EXIT_CASES_UNCONFIRMED
     if not_open or not report.all_sent:
+        return EXIT_CASES_NOT_SENT
+    return 0
+
+
+def command_cases(args: argparse.Namespace) -> int:
+    """The sent cases with where each stands, what Debitura needs, documents and money
+    recovered (the Sent cases page's rows), read concurrently from Debitura."""
+    if args.notify_paid:
+        return command_notify_paid(args)
+    workspace = Workspace.open(Settings.load(), read_only=True)
+    account = None
+    if not args.all_connections:
+        connection = open_connection(args, workspace)
+        account = connection.account_key
+        connection.client.logout()
+    target = resolve_debitura(workspace)
+    progress = ProgressLine(sys.stderr)
+    try:
+        followed = read_sent_cases(
+            workspace.ledger,
+            target,
+            account=account,
+            on_progress=lambda done, total: progress.show(f"Read {done} of {total} cases"),
+        )
+    finally:
+        progress.done()
+        target.client.close()
+    if followed.listing_error:
+        print(terminal_text(followed.listing_error), file=sys.stderr)
+    render = {"json": cases_json, "csv": cases_csv, "table": cases_table}[args.format]
+    sys.stdout.write(render(followed))
+    return EXIT_CASES_UNREAD if followed.listing_error else 0
+
+
+def command_notify_paid(args: argparse.Namespace) -> int:
+    """``cases --notify-paid``: tell each partner about payments KashFlow recorded on the
+    invoice after its case was created, each exactly once (``workflow.paid_directly``)."""
+    if args.all_connections:
+        raise UsageError("--notify-paid reads one KashFlow company: use --connection.")
+    workspace = Workspace.open(Settings.load())
+    connection = open_connection(args, workspace)
+    target = resolve_debitura(workspace)
+    try:
+        check = find_paid_directly(
+            connection.client,
+            workspace.ledger,
+            workspace.payment_notices,
+            account=connection.account_key,
+            target_key=target.key,
+            home_currency=connection.company.home_currency or "GBP",
+        )
+        for number, error in sorted(check.unreadable.items()):
+            _print_line(number, "not checked", f"KashFlow did not give the invoice: {error}")
+        for payment in check.payments:
+            if payment.told:
+                _print_line(payment.invoice_number, "told", f"{payment.summary} (told before)")
+        outcomes = tell_partners(
+            check.payments,
+            target=target,
+            ledger=workspace.ledger,
+            notices=workspace.payment_notices,
+            account=connection.account_key,
+            on_result=lambda outcome: _print_line(
+                outcome.payment.invoice_number,
+                outcome.status,
+                "  ".join(part for part in (outcome.payment.summary, outcome.message) if part),
+            ),
+        )
+    finally:
+        connection.client.logout()
+        target.client.close()
+    if not check.payments:
+        print("No payments in KashFlow since the cases were created.", file=sys.stderr)
+    if any(outcome.status == PAID_UNCONFIRMED for outcome in outcomes):
+        return EXIT_CASES_UNCONFIRMED
+    if check.unreadable or any(not outcome.told for outcome in outcomes):
         return EXIT_CASES_NOT_SENT
     return 0
 
@@ -416,7 +548,9 @@ def command_sandbox(args: argparse.Namespace) -> int:
         debitura = _start_sandbox(
             "Debitura",
             serve_debitura,
-            DebituraSandboxConfig(host="127.0.0.1", port=args.debitura_port),
+            DebituraSandboxConfig(
+                host="127.0.0.1", port=args.debitura_port, follow_through_story=True
+            ),
             DebituraFaults(latency_ms=args.latency_ms),
         )
     except UsageError:
@@ -557,6 +691,12 @@ def _parser() -> argparse.ArgumentParser:
         help="send again invoices Debitura refused before even if nothing changed (for example "
         "after signing the agreement it asked for)",
     )
+    submit_parser.add_argument(
+        "--allow-pending-contracts",
+        action="store_true",
+        help="send even while the collection agreement with Debitura is unsigned: the cases wait "
+        "in Pending contract signing until it is signed (without this, submit refuses, exit 33)",
+    )
     submit_parser.add_argument("--connection", metavar="NAME", help="a saved connection's name")
     submit_parser.add_argument(
         "--as-of",
@@ -565,6 +705,27 @@ def _parser() -> argparse.ArgumentParser:
         help="judge due dates against this day (default: today in London)",
     )
     submit_parser.set_defaults(command=command_submit)
+
+    cases_parser = commands.add_parser(
+        "cases",
+        help="the sent cases: where each stands, what Debitura needs, documents, money recovered",
+    )
+    cases_scope = cases_parser.add_mutually_exclusive_group()
+    cases_scope.add_argument("--connection", metavar="NAME", help="a saved connection's name")
+    cases_scope.add_argument(
+        "--all-connections",
+        action="store_true",
+        help="the cases of every KashFlow company (no KashFlow login needed)",
+    )
+    cases_parser.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    cases_parser.add_argument(
+        "--notify-paid",
+        action="store_true",
+        help="tell the partners, through each case's chat, about payments and credits KashFlow "
+        "recorded after the case was created: each once (exit 41: some unconfirmed, run again; "
+        "40: some not sent)",
+    )
+    cases_parser.set_defaults(command=command_cases)
 
     sandbox_parser = commands.add_parser("sandbox", help="run the sandbox servers on 127.0.0.1")
     sandbox_parser.add_argument(

@@ -16,6 +16,7 @@ from typing import Any
 
 import requests
 
+from debitura.chats import MAX_CHAT_MESSAGE_LENGTH, Chat, TeamMember
 from debitura.errors import (
     AuthenticationFailed,
     BusinessError,
@@ -30,8 +31,16 @@ from debitura.errors import (
     field_errors_from,
     validation_failed,
 )
+from debitura.follow_through import (
+    CaseFile,
+    CaseValidation,
+    ContractStatus,
+    Payment,
+    Task,
+)
 from debitura.models import Case, Creditor, Preview, lifecycle_name
 from debitura.transport import ApiResponse, Transport
+from debitura.upload import DOCUMENT_TYPES, MAX_FILE_BYTES, ORIGINAL_INVOICE, multipart_body
 from httpretry import (
     DEFAULT_ATTEMPT_DEADLINE,
     RetryPolicy,
@@ -244,6 +253,135 @@ class DebituraClient:
                 break
         return cases
 
+    # -- before sending and after: agreement, tasks, validation, payments, files ---------------
+
+    def contract_status(self) -> ContractStatus:
+        """``GET /contracts/debt-collection/status``: is the collection agreement signed?"""
+        response = self._request("GET", "contracts/debt-collection/status")
+        return ContractStatus.from_api(_object(response))
+
+    def open_tasks(self, *, page_size: int = MAX_PAGE_SIZE) -> list[Task]:
+        """Every open task of the account (``GET /tasks``, all pages): for cases and for the
+        account itself (``case_id`` ""). Tasks resolve themselves: read them, never keep them."""
+        size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+        tasks: dict[str, Task] = {}
+        for page in range(1, _MAX_PAGES + 1):
+            params = {"status": "Open", "Page": page, "PageSize": size}
+            payload = _object(self._request("GET", "tasks", params=params))
+            fields = Fields(payload)
+            rows = fields.objects("tasks")
+            new = [Task.from_api(row) for row in rows]
+            fresh = [task for task in new if (task.id or repr(task)) not in tasks]
+            tasks.update({task.id or repr(task): task for task in fresh})
+            total_pages = _whole(fields.object("page").get("totalPages"))
+            if not fresh or (total_pages is not None and page >= total_pages):
+                break
+        return list(tasks.values())
+
+    def case_validation(self, case_id: str) -> CaseValidation:
+        """``GET /cases/{id}/validation``: what the case's validation needs from the creditor."""
+        path = f"cases/{_segment(str(case_id).strip(), 'case id')}/validation"
+        return CaseValidation.from_api(_object(self._request("GET", path)))
+
+    def case_payments(self, case_id: str) -> list[Payment]:
+        """``GET /cases/{id}/payments``: every payment recorded on the case."""
+        path = f"cases/{_segment(str(case_id).strip(), 'case id')}/payments"
+        return [Payment.from_api(row) for row in _list(self._request("GET", path))]
+
+    def case_files(self, case_id: str) -> list[CaseFile]:
+        """``GET /cases/{id}/files``: the files attached to the case."""
+        path = f"cases/{_segment(str(case_id).strip(), 'case id')}/files"
+        return [CaseFile.from_api(row) for row in _list(self._request("GET", path))]
+
+    # -- a case's chat: telling the partner -----------------------------------------------------
+
+    def post_case_chat(
+        self, case_id: str, message: str, *, idempotency_key: str, user_email: str
+    ) -> Chat:
+        """``POST /cases/{id}/chats``: a message to the case's partner, sent as ``user_email``
+        (a member of the creditor's team, see ``team_members``).
+
+        Sent once, never retried here: Debitura documents no idempotency for chats, so a retry
+        after a lost answer could post the message twice. The ``Idempotency-Key`` still goes
+        along (harmless, and deduplicated should Debitura honour it). A lost answer raises
+        ``DebituraUnavailable`` with ``outcome_unknown`` set: read ``case_chats`` before
+        sending again.
+        """
+        key = _checked_idempotency_key(idempotency_key)
+        text = str(message)
+        if not text.strip() or len(text) > MAX_CHAT_MESSAGE_LENGTH:
+            raise ValueError(f"a chat message is 1 to {MAX_CHAT_MESSAGE_LENGTH} characters")
+        path = f"cases/{_segment(str(case_id).strip(), 'case id')}/chats"
+        body = {"message": text, "userEmail": user_email}
+        try:
+            response = self._request(
+                "POST", path, json_body=body, headers={"Idempotency-Key": key}, retry=False
+            )
+        except DebituraUnavailable as error:
+            error.outcome_unknown = True
+            raise
+        if response is None or not isinstance(response.payload, Mapping):
+            raise UnexpectedResponse(
+                status=getattr(response, "status", None), url=getattr(response, "url", None)
+            )
+        return Chat.from_api(response.payload)
+
+    def case_chats(self, case_id: str) -> list[Chat]:
+        """``GET /cases/{id}/chats``: every message on the case, the partner's and ours."""
+        path = f"cases/{_segment(str(case_id).strip(), 'case id')}/chats"
+        response = self._request("GET", path)
+        payload = response.payload if response is not None else None
+        if not isinstance(payload, list):
+            raise UnexpectedResponse(
+                status=getattr(response, "status", None), url=getattr(response, "url", None)
+            )
+        return [Chat.from_api(row) for row in payload if isinstance(row, Mapping)]
+
+    def team_members(self) -> list[TeamMember]:
+        """``GET /users`` (first page, the API's largest): the creditor's team, whom chat
+        messages are sent as."""
+        response = self._request("GET", "users", params={"page": 1, "pageSize": MAX_PAGE_SIZE})
+        rows = Fields(response.payload if response is not None else None).objects("users")
+        return [TeamMember.from_api(row) for row in rows]
+
+    def upload_case_file(
+        self,
+        case_id: str,
+        content: bytes,
+        filename: str,
+        *,
+        document_type: str = ORIGINAL_INVOICE,
+        description: str = "",
+    ) -> CaseFile:
+        """``POST /cases/{id}/files`` (multipart): attach one file to the case.
+
+        Sent once, never retried: no idempotency key is documented for uploads, so a lost
+        answer (``DebituraUnavailable`` with ``outcome_unknown``) is settled by the caller with
+        ``case_files`` before any new upload. A file over Debitura's 25 MB is refused here,
+        before anything is sent.
+        """
+        if document_type not in DOCUMENT_TYPES:
+            raise ValueError(f"document_type must be one of {', '.join(DOCUMENT_TYPES)}")
+        if len(content) > MAX_FILE_BYTES:
+            raise RequestRejected(
+                f"{filename} is {len(content) / 1024 / 1024:.1f} MB; Debitura takes files of "
+                "up to 25 MB. Nothing was sent."
+            )
+        body, content_type = multipart_body(
+            content, filename, document_type=document_type, description=description
+        )
+        path = f"cases/{_segment(str(case_id).strip(), 'case id')}/files"
+        try:
+            response = self._request("POST", path, raw_body=(body, content_type), retry=False)
+        except DebituraUnavailable as error:
+            error.outcome_unknown = True
+            error.args = (
+                str(error) + " The file may have been stored even so: check the case's files "
+                "before uploading it again.",
+            )
+            raise
+        return CaseFile.from_api(_object(response))
+
     # -- test mode -----------------------------------------------------------------------------
 
     def advance_test_case(self, case_id: str, to: str, *, amount: Any = None) -> str:
@@ -276,18 +414,23 @@ class DebituraClient:
         not_found_ok: bool = False,
         creditor_reference: str = "",
         creating: bool = False,
+        retry: bool = True,
+        raw_body: tuple[bytes, str] | None = None,
     ) -> ApiResponse | None:
-        """Every call goes through here: key header, exact JSON, retries, error translation."""
+        """Every call goes through here: key header, exact JSON, retries, error translation.
+        ``raw_body`` is a body already encoded, with its content type (a multipart upload)."""
         all_headers = {"XApiKey": self.__api_key, "Accept": "application/json"}
         body = None
         if json_body is not None:
             body = dumps(json_body).encode("utf-8")
             all_headers["Content-Type"] = "application/json; charset=utf-8"
+        elif raw_body is not None:
+            body, all_headers["Content-Type"] = raw_body
         all_headers.update(headers or {})
         url = f"{self.base_url}/{path}"
         try:
             response = self._transport.send(
-                method, url, params=params, body=body, headers=all_headers
+                method, url, params=params, body=body, headers=all_headers, retry=retry
             )
             if response.status == 404 and not_found_ok and response.body_is_json:
                 return None
@@ -383,6 +526,24 @@ def _case(response: ApiResponse | None) -> Case:
     if not case.id:
         raise UnexpectedResponse("Debitura sent a case without an id.", url=response.url)
     return case
+
+
+def _object(response: ApiResponse | None) -> Mapping[str, Any]:
+    """The answer's JSON object, or ``UnexpectedResponse`` for anything else."""
+    if response is None or not isinstance(response.payload, Mapping):
+        raise UnexpectedResponse(
+            status=getattr(response, "status", None), url=getattr(response, "url", None)
+        )
+    return response.payload
+
+
+def _list(response: ApiResponse | None) -> list[Mapping[str, Any]]:
+    """The objects of an answer that is a JSON list, or ``UnexpectedResponse``."""
+    if response is None or not isinstance(response.payload, list):
+        raise UnexpectedResponse(
+            status=getattr(response, "status", None), url=getattr(response, "url", None)
+        )
+    return [row for row in response.payload if isinstance(row, Mapping)]
 
 
 def _page_rows(payload: Any) -> tuple[list[Mapping[str, Any]], dict[str, Any]]:

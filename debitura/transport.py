@@ -41,8 +41,10 @@ class Transport(RetryingTransport):
         params: Mapping[str, Any] | None = None,
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        retry: bool = True,
     ) -> ApiResponse:
-        return self._send_attempts(method, url, params, body, headers)
+        # ``retry=False`` for a request whose repeat could do the work twice (a chat message).
+        return self._send_attempts(method, url, params, body, headers, retry=retry)
 
     def _no_answer(self, url: str, *, timed_out: bool) -> DebituraUnavailable:
         if timed_out:

@@ -3,7 +3,7 @@ exact decimals, or kept as a short excerpt when it is not JSON."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -22,6 +22,9 @@ class Answer:
     body_is_json: bool = True
     text_excerpt: str = ""  # the start of a body that is not JSON (for error reports)
     retry_after: float | None = None  # seconds the server's Retry-After asked for, if any
+    # The raw body and its declared type, for answers that are files (an invoice PDF).
+    content: bytes = field(default=b"", repr=False)
+    content_type: str = ""
 
     @property
     def ok(self) -> bool:
@@ -44,8 +47,9 @@ class Answer:
         retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         where = response.url or url
         content = response.content if body is None else body
+        raw = {"content": content or b"", "content_type": response.headers.get("Content-Type", "")}
         if not content or not content.strip():
-            return cls(response.status_code, None, where, retry_after=retry_after)
+            return cls(response.status_code, None, where, retry_after=retry_after, **raw)
         try:
             # Money must never pass through float.
             payload = loads(content)
@@ -58,5 +62,6 @@ class Answer:
                 body_is_json=False,
                 text_excerpt=excerpt,
                 retry_after=retry_after,
+                **raw,
             )
-        return cls(response.status_code, payload, where, retry_after=retry_after)
+        return cls(response.status_code, payload, where, retry_after=retry_after, **raw)

@@ -28,6 +28,7 @@ from httpretry import (
 )
 from jsonwire.fields import Fields
 from kashflow.credentials import Credentials
+from kashflow.documents import checked_pdf, document_path
 from kashflow.errors import (
     AccountLocked,
     InvalidCredentials,
@@ -35,6 +36,7 @@ from kashflow.errors import (
     KashFlowError,
     KashFlowUnavailable,
     LoginTimedOut,
+    NoInvoiceDocument,
     NotFound,
     PasswordExpired,
     RequestRejected,
@@ -153,6 +155,23 @@ class KashFlowClient:
         (``RequestRejected``) without sending anything."""
         segment = _record_segment(number, "invoice number")
         return Invoice.from_api(self._get_object(f"invoices/{segment}"))
+
+    def invoice_document(self, permalink: str) -> bytes:
+        """The invoice's PDF behind ``permalink`` (``Invoice.permalink``), checked to be one.
+
+        Read like every other call (the session token, no redirect followed, the size cap);
+        no permalink, an empty answer or anything that is not a PDF is ``NoInvoiceDocument``.
+        """
+        path = document_path(permalink)
+        try:
+            response = self._request("GET", path, accept="application/pdf", expect_json=False)
+        except NotFound as error:
+            raise NoInvoiceDocument(
+                "KashFlow has no document behind the invoice's permalink (HTTP 404).",
+                status=error.status,
+                url=error.url,
+            ) from None
+        return checked_pdf(response.content, response.content_type)
 
     def get_customer(self, code: str) -> Customer:
         """``GET /customers/{code}``; refused like ``get_invoice`` for an unusable code."""
@@ -323,7 +342,15 @@ class KashFlowClient:
         except (NotFound, RequestRejected, UnexpectedResponse):
             return None
 
-    def _request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None):
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        accept: str = "application/json",
+        expect_json: bool = True,
+    ):
         """Every data call goes through here: the token, renewal on 401, error mapping.
 
         A 401 means the session died: the first thread to notice logs in again and the others
@@ -336,8 +363,9 @@ class KashFlowClient:
         logged_in_again = False
         try:
             for _ in range(_MAX_REPLAYS):
+                headers = {**self._headers(token), "Accept": accept}
                 response = self._transport.send(
-                    method, url, params=params, headers=self._headers(token)
+                    method, url, params=params, headers=headers, expect_json=expect_json
                 )
                 if not _is_rejected_session(response):
                     if not response.ok:

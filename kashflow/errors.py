@@ -132,3 +132,10 @@ class RequestRejected(KashFlowError):
     """KashFlow refused a request as invalid (a 4xx other than the ones above)."""
 
     default_message = "KashFlow rejected the request."
+
+
+class NoInvoiceDocument(KashFlowError):
+    """KashFlow gave no PDF for the invoice: no permalink, an empty answer, or a page that is
+    not a PDF. Asking again brings the same, so it is never retried."""
+
+    default_message = "KashFlow gave no PDF for this invoice."

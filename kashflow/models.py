@@ -109,6 +109,116 @@ class Customer:
 
 
 @dataclass(frozen=True, slots=True)
+class LineItem:
+    """One line of an invoice: what was sold. ``rate`` is the unit price, net of VAT, in the
+    invoice's currency."""
+
+    description: str = ""
+    quantity: Decimal | None = None
+    rate: Decimal | None = None
+    vat_amount: Decimal | None = None
+    vat_exempt: bool = False
+    product_name: str = ""
+
+    @classmethod
+    def from_fields(cls, fields: Fields) -> LineItem:
+        return cls(
+            description=fields.text("Description"),
+            quantity=fields.decimal("Quantity"),
+            rate=fields.decimal("Rate"),
+            vat_amount=fields.decimal("VATAmount"),
+            vat_exempt=fields.flag("VATExempt"),  # a bool, or 0/1 in KashFlow's own example
+            product_name=fields.text("ProductName"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentLine:
+    """A payment KashFlow recorded against the invoice, in the invoice's currency."""
+
+    date: date | None = None
+    amount: Decimal | None = None
+    reference: str = ""
+    note: str = ""
+    payment_id: str = ""  # KashFlow's id of the payment ("" when it sent none)
+    is_credit_note: bool = False  # a credit note applied to the invoice, not money received
+
+    @classmethod
+    def from_fields(cls, fields: Fields) -> PaymentLine:
+        return cls(
+            date=fields.date("Date", "PaymentDate"),
+            amount=fields.decimal("Amount"),
+            reference=fields.text("Reference"),
+            note=fields.text("Note"),
+            payment_id=fields.identifier("Id"),
+            is_credit_note=fields.flag("IsPaymentCreditNote"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderLetter:
+    """A reminder letter KashFlow's credit control sent (or prepared: ``is_sent``)."""
+
+    number: str = ""
+    sent_date: date | None = None
+    is_sent: bool = False
+
+    @classmethod
+    def from_fields(cls, fields: Fields) -> ReminderLetter:
+        sent_date = fields.date("SentDate", "Date")
+        # Without an IsSent flag, a letter with a sent date counts as sent.
+        flag = fields.get("IsSent")
+        is_sent = fields.flag("IsSent") if flag is not None else sent_date is not None
+        return cls(number=fields.text("Number"), sent_date=sent_date, is_sent=is_sent)
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceDetail:
+    """What only ``GET /invoices/{number}`` carries (a list row leaves it empty): line items,
+    payment lines, reminder letters, the customer contact's name, the VAT number and the
+    permalink of the invoice's document (``/v2/documents/invoice/<guid>``, as KashFlow wrote
+    it: relative, with or without the leading slash).
+    """
+
+    line_items: tuple[LineItem, ...] = ()
+    payment_lines: tuple[PaymentLine, ...] = ()
+    reminder_letters: tuple[ReminderLetter, ...] = ()
+    contact_name: str = ""
+    vat_number: str = ""
+    permalink: str = ""
+
+    @classmethod
+    def from_api(cls, raw: Any) -> InvoiceDetail:
+        """
+        >>> detail = InvoiceDetail.from_api({"customerContactFirstName": "Sue",
+        ...     "CustomerContactLastName": "Bell", "LineItems": None, "VatNumber": "GB1"})
+        >>> detail.contact_name, detail.line_items, detail.vat_number
+        ('Sue Bell', (), 'GB1')
+        """
+        fields = Fields(raw)
+        contact = fields.text("CustomerContactName") or " ".join(
+            part
+            for part in (
+                fields.text("CustomerContactFirstName", "CustomerContactFirstname"),
+                fields.text("CustomerContactLastName"),
+            )
+            if part
+        )
+        return cls(
+            line_items=tuple(LineItem.from_fields(item) for item in fields.objects("LineItems")),
+            payment_lines=tuple(
+                PaymentLine.from_fields(item) for item in fields.objects("PaymentLines")
+            ),
+            reminder_letters=tuple(
+                ReminderLetter.from_fields(item) for item in fields.objects("ReminderLetters")
+            ),
+            contact_name=contact,
+            vat_number=fields.text("VATNumber"),
+            permalink=fields.text("Permalink"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Invoice:
     """One row of ``GET /invoices`` (or ``GET /invoices/{number}``), as far as this app needs it.
 
@@ -131,6 +241,8 @@ class Invoice:
     due_amount: Decimal | None = None
     home_currency_gross_amount: Decimal | None = None
     customer_reference: str = ""
+    # Empty for a list row; ``GET /invoices/{number}`` fills it (see ``InvoiceDetail``).
+    detail: InvoiceDetail = InvoiceDetail()
 
     @classmethod
     def from_api(cls, raw: Any) -> Invoice:
@@ -152,7 +264,13 @@ class Invoice:
             due_amount=fields.decimal("DueAmount"),
             home_currency_gross_amount=fields.decimal("HomeCurrencyGrossAmount"),
             customer_reference=fields.text("CustomerReference"),
+            detail=InvoiceDetail.from_api(fields),
         )
+
+    @property
+    def permalink(self) -> str:
+        """The invoice document's permalink (detail only; ``""`` from a list row)."""
+        return self.detail.permalink
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,8 +53,13 @@ class Transport(RetryingTransport):
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
         retry: bool = True,
+        expect_json: bool = True,
     ) -> ApiResponse:
-        return self._send_attempts(method, url, params, json_body, headers, retry=retry)
+        """``expect_json=False`` for a file (an invoice PDF): a 2xx body that is not JSON is
+        then the answer, not a maintenance page to retry."""
+        return self._send_attempts(
+            method, url, params, json_body, headers, expect_json, retry=retry
+        )
 
     def _no_answer(self, url: str, *, timed_out: bool) -> KashFlowUnavailable:
         if timed_out:
@@ -70,6 +75,7 @@ class Transport(RetryingTransport):
         params: Mapping[str, Any] | None,
         json_body: Any,
         headers: Mapping[str, str] | None,
+        expect_json: bool = True,
     ) -> ApiResponse:
         response = self._exchange(method, url, params=params, json=json_body, headers=headers)
         status, where = response.status, response.url
@@ -91,7 +97,7 @@ class Transport(RetryingTransport):
                 api_error=SQL_TIMEOUT_ERROR,
                 api_message=response.error_message,
             )
-        if not response.body_is_json and response.ok:
+        if expect_json and not response.body_is_json and response.ok:
             raise UnexpectedResponse(status=status, url=where)
         # A 4xx page that is not JSON (a wrong base URL, say) is the caller's to report.
         return response

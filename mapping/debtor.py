@@ -33,6 +33,10 @@ class Debtor:
     city: str = ""
     country: str = ""
     state: str = ""
+    # From the KashFlow customer: its primary contact's name and its VAT number (Debitura's
+    # ``contactPerson`` and ``companyRegistrationNumber``, sent for companies only).
+    contact_person: str = ""
+    company_registration_number: str = ""
 
     def to_dict(self) -> dict[str, str]:
         """The ``debtor`` object of a review row.
@@ -50,6 +54,8 @@ class Debtor:
             "city": self.city,
             "country": self.country,
             "state": self.state,
+            "contact_person": self.contact_person,
+            "company_registration_number": self.company_registration_number,
         }
 
 
@@ -171,6 +177,8 @@ def map_debtor(customer: Customer | None, *, fallback_name: str = "") -> DebtorD
         city=split.city,
         country=country,
         state=split.state,
+        contact_person=contact_name(customer),
+        company_registration_number=customer.vat_number,
     )
     return DebtorDraft.checked(
         debtor,
@@ -222,6 +230,8 @@ def override_debtor(base: DebtorDraft, overrides: Mapping[str, str]) -> DebtorDr
         city=edits.get("city", old.city),
         country=country,
         state=state,
+        contact_person=old.contact_person,
+        company_registration_number=old.company_registration_number,
     )
     return DebtorDraft.checked(
         debtor,

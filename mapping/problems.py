@@ -171,8 +171,8 @@ MISSING_STATE_PROBLEM = problem(
 PRIVATE_NEEDS_DOCUMENTS_PROBLEM = problem(
     NEEDS_DOCUMENTS,
     "Private debtor: Debitura needs the invoice file and a claim description. The case carries "
-    "a description written from the invoice; Debitura will ask you for the file after the case "
-    "is created.",
+    "a description written from the invoice and the invoice's PDF from KashFlow, when KashFlow "
+    "has one (Submit says which).",
 )
 MISSING_EMAIL_PROBLEM = problem(MISSING_EMAIL, "No email address for the debtor.")
 MISSING_PHONE_PROBLEM = problem(MISSING_PHONE, "No phone number for the debtor.")

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kashflow.models import Customer, Invoice
+from kashflow.models import Customer, Invoice, InvoiceDetail
 from kashflow.ordering import invoice_number_order
 from mapping.currency import invoice_currency
 from mapping.dates import days_overdue, uk_date
@@ -31,6 +31,7 @@ from mapping.money import (
     outstanding_balance,
     round_money,
 )
+from mapping.phone import e164_or_blank
 from mapping.policy import Policy
 from mapping.problems import (
     CUSTOMER_UNAVAILABLE_PROBLEM,
@@ -76,6 +77,9 @@ class ReviewRow:
     reference_prefix: str = ""  # the connection's (Policy.reference_prefix)
     overrides: tuple[tuple[str, str], ...] = ()
     mapped_debtor: DebtorDraft | None = field(default=None, repr=False)
+    customer_reference: str = ""  # the customer's own reference (e.g. its order number)
+    # Line items, payments, reminders, contact: filled once the invoice's detail was read.
+    detail: InvoiceDetail = field(default=InvoiceDetail(), repr=False)
 
     @property
     def eligible(self) -> bool:
@@ -110,7 +114,11 @@ class ReviewRow:
             "gross_amount": format_money(self.gross_amount, self.currency),
             "amount_to_recover": format_money(self.amount_to_recover, self.currency),
             "days_overdue": self.days_overdue,
-            "debtor": self.debtor.to_dict(),
+            "debtor": {
+                **self.debtor.to_dict(),
+                # Only an E.164 number goes to Debitura; anything else goes into the comments.
+                "phone_valid": bool(e164_or_blank(self.debtor.phone, self.debtor.country)),
+            },
             "eligible": self.eligible,
             "problems": [problem.to_dict() for problem in self.problems],
         }
@@ -201,6 +209,26 @@ def build_row(
         import_problems=import_problems,
         reference_prefix=policy.reference_prefix,
         mapped_debtor=debtor,
+        customer_reference=invoice.customer_reference,
+        detail=invoice.detail,
+    )
+
+
+def with_detail(row: ReviewRow, invoice: Invoice) -> ReviewRow:
+    """The row with what the invoice's detail (``GET /invoices/{number}``) adds for the case:
+    line items, payments, reminders, contact name and the customer's reference.
+
+    >>> row = build_row(Invoice.from_api({"Number": 7}), map_debtor(None),
+    ...     Policy(as_of=date(2026, 11, 21)))
+    >>> read = with_detail(row, Invoice.from_api({"Number": 7, "CustomerReference": "PO-1",
+    ...     "CustomerContactName": "Sue Bell"}))
+    >>> read.detail.contact_name, read.customer_reference
+    ('Sue Bell', 'PO-1')
+    """
+    return replace(
+        row,
+        detail=invoice.detail,
+        customer_reference=invoice.customer_reference or row.customer_reference,
     )
 
 

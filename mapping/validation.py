@@ -12,7 +12,6 @@ from decimal import ROUND_DOWN, Decimal
 from functools import lru_cache
 
 from mapping import problems as p
-from mapping.country import country_display_name
 from mapping.dates import uk_date
 from mapping.debtor_type import PRIVATE
 from mapping.money import money_text, round_to_step
@@ -103,8 +102,8 @@ def _documents_by_value(amount: Decimal, currency: str, usd: Decimal, file_neede
     what = amount_with_usd(amount, currency, round_to_step(usd, _HUNDRED))
     if file_needed:
         advice = (
-            "Debitura needs the invoice file for a claim this size; it will ask you for it "
-            "after the case is created."
+            "Debitura needs the invoice file for a claim this size; the invoice's PDF from "
+            "KashFlow is attached to the case when KashFlow has one (Submit says which)."
         )
     else:
         advice = (
@@ -210,9 +209,9 @@ def documents_problem(
     nearest hundred dollars: it is an estimate, and Debitura converts with its own rates.
 
     >>> policy = Policy(date(2026, 11, 21))
-    >>> documents_problem("Company", Decimal("9439.39"), "GBP", Decimal("12460"), policy).message
-    ... # doctest: +ELLIPSIS
-    '£9,439.39, about USD 12,500: Debitura needs the invoice file for a claim this size; ...'
+    >>> print(documents_problem("Company", Decimal("9439.39"), "GBP", Decimal("12460"), policy)
+    ...       .message)  # doctest: +ELLIPSIS
+    £9,439.39, about USD 12,500: Debitura needs the invoice file for a claim this size; ...
     >>> documents_problem("Company", Decimal("1514"), "GBP", Decimal("1999"), policy) is None
     True
     """
@@ -294,11 +293,12 @@ def debtor_problems(
     if not phone_raw:
         warnings.append(p.MISSING_PHONE_PROBLEM)
     elif not phone_valid:
-        where = country_display_name(country) if country_valid and country else "any country"
+        # Debitura takes E.164 only: the number as typed goes into the case's comments.
         warnings.append(
             problem(
                 p.INVALID_PHONE,
-                f'Phone "{phone_raw}" is not a possible number for {where}: it is sent as typed.',
+                f'Phone "{phone_raw}" in KashFlow is not a number: left out, and kept in the '
+                "case comments.",
             )
         )
     if type_reason:

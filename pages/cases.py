@@ -1,24 +1,30 @@
-"""Sent cases: every submission in the ledger with Debitura's current status; retry failures."""
+"""Sent cases: every submission in the ledger with Debitura's current status and follow-through
+(where each case stands, what Debitura needs, documents, money recovered); retry failures."""
 
 import hashlib
 
-import pandas as pd
 import streamlit as st
 
-from debitura import DebituraError
-from mapping.dates import uk_time
-from mapping.money import display_money
 from store.ledger import CREATED
 from ui import context
+from ui.follow_through_panels import (
+    account_notices,
+    needs_list,
+    progress_bar,
+    recovered_totals_panel,
+    sent_cases_table,
+)
 from ui.import_runner import run_import
 from ui.page import just_entered, start_page
+from ui.paid_directly_panel import paid_directly_section
 from ui.plain import as_markdown_text
 from ui.review_state import review_state
 from ui.submissions import debitura_target
 from ui.submit_panels import outcomes_table
 from ui.submit_runner import OUTCOMES, run_submit
 from workflow.eligibility import retry_candidates
-from workflow.sent_cases import sent_cases, sent_cases_csv, sent_cases_xlsx
+from workflow.follow_through import read_sent_cases
+from workflow.sent_cases import sent_cases_csv, sent_cases_xlsx
 from workflow.spreadsheet import CSV_MIME, XLSX_MIME
 
 connection = start_page("Sent cases", why="this page lists the cases sent from its invoices.")
@@ -37,39 +43,24 @@ every_connection = scope_column.toggle(
 scope = None if every_connection else connection.account_key
 if just_entered() or refresh or st.session_state.get("sent_cases_scope") != scope:
     st.session_state["sent_cases_scope"] = scope
-    try:
-        st.session_state["sent_cases"] = sent_cases(ledger, target, account=scope)
-    except DebituraError as error:
-        st.error(f"Debitura's current status could not be read: {as_markdown_text(error)}")
-        st.session_state["sent_cases"] = sent_cases(
-            ledger, target, account=scope, fetch_status=False
-        )
+    show_progress, remove_progress = progress_bar()
+    followed = read_sent_cases(ledger, target, account=scope, on_progress=show_progress)
+    remove_progress()
+    st.session_state["sent_cases"] = followed.cases
+    st.session_state["sent_cases_follow"] = followed
+followed = st.session_state.get("sent_cases_follow")
+if followed is not None and followed.listing_error:
+    st.error(as_markdown_text(followed.listing_error))
 cases = st.session_state.get("sent_cases", [])
 if not cases:
     st.info("No cases have been sent from this connection to this destination yet.")
     st.stop()
+paid_directly_section(connection, target, refresh=refresh or just_entered())  # paid since sent
 
-st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                "Invoice": case.invoice_number,
-                "Debtor": case.debtor_name,
-                "Amount": display_money(case.amount, case.currency),
-                "Currency": case.currency,
-                "Case reference": case.case_reference,
-                "Status": case.status,
-                "Sent at": uk_time(case.sent_at),
-                "Connection": case.connection,
-                "Details": case.message,
-            }
-            for case in cases
-        ]
-    ),
-    hide_index=True,
-    key="sent_cases_table",
-    column_config={"Amount": st.column_config.TextColumn(alignment="right")},
-)
+account_notices(followed)
+recovered_totals_panel(cases)
+sent_cases_table(cases)
+needs_list(cases)
 csv_download, xlsx_download = st.columns(2)
 csv_download.download_button(
     "Download sent cases (CSV)",
@@ -99,6 +90,7 @@ if unsent:
         target=target,
         ledger=ledger,
         account=connection.account_key,
+        client=connection.client,
     )
     unchanged = [number for number in unsent if number not in offered]
     if unchanged:
@@ -128,7 +120,9 @@ if unsent:
             )
         if rows:
             run_submit(connection, state, rows, target)
-            st.session_state["sent_cases"] = sent_cases(ledger, target, account=scope)
+            followed = read_sent_cases(ledger, target, account=scope)
+            st.session_state["sent_cases"] = followed.cases
+            st.session_state["sent_cases_follow"] = followed
             st.rerun()
 if st.session_state.get(OUTCOMES):
     with st.expander("Result of the last run"):

@@ -5,7 +5,10 @@ import streamlit as st
 
 from mapping.rows import invoice_sort_key
 from ui import context
-from ui.page import start_page
+from ui.agreement_panel import agreement_check, agreement_warning, target_to_send
+from ui.case_details import with_case_details
+from ui.documents_panel import documents_readiness
+from ui.page import just_entered, start_page
 from ui.plain import as_markdown_text
 from ui.review_preview import ask_debitura, stored_answers
 from ui.review_state import current_review_state
@@ -39,6 +42,10 @@ st.title("Send to Debitura")
 target = debitura_target()
 state = current_review_state()
 running = is_running()
+# The collection agreement, asked on entering: unsigned holds every case back unless the
+# analyst ticks "send anyway" (the cases then carry allowPendingContracts).
+agreement = agreement_check(target, refresh=just_entered())
+send_target = target_to_send(target, agreement)
 
 outcomes = st.session_state.get(OUTCOMES)
 if outcomes and not running:
@@ -54,8 +61,13 @@ if state is None or state.account != connection.account_key or not state.selecte
     st.stop()
 
 selected = [state.row(number) for number in sorted(state.selected, key=invoice_sort_key)]
+# Line items, payments, reminders and contact come from each invoice's detail.
+selected = with_case_details(connection, selected)
 plan = plan_submission(
-    selected, ledger=context.workspace().ledger, account=connection.account_key, target=target
+    selected,
+    ledger=context.workspace().ledger,
+    account=connection.account_key,
+    target=send_target or target,
 )
 sendable = [row for row, decision in zip(selected, plan, strict=True) if decision.sends]
 blocked = [row for row, decision in zip(selected, plan, strict=True) if decision.action == BLOCKED]
@@ -73,7 +85,9 @@ st.caption(f"Destination: {target.label}. Each invoice becomes one case, sent at
 answers = stored_answers(selected, target, connection.account_key)
 if answers:
     st.markdown(f"Debitura's preview: **{count_text(answers.values())}**")
+agreement_warning(target, agreement)
 cases_table(sendable, answers, test_mode=target.test_mode)
+documents_readiness(sendable, test_mode=target.test_mode)
 signatures_needed(answers)
 
 numbers = [row.invoice_number for row in sendable]
@@ -90,7 +104,7 @@ if check.button("Check with Debitura", disabled=running, icon=":material/rule:")
 create.button(
     f"Create {count}",
     type="primary",
-    disabled=running or bool(confirming()),
+    disabled=running or bool(confirming()) or send_target is None,
     on_click=ask_to_confirm,
     args=(numbers,),
     icon=":material/send:",
@@ -114,5 +128,5 @@ download_xlsx.download_button(
     on_click="ignore",
 )
 if running:
-    run_submit(connection, state, confirmed_rows(sendable), target)
+    run_submit(connection, state, confirmed_rows(sendable), send_target or target)
     st.rerun()

@@ -11,7 +11,7 @@ import random
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -78,6 +78,8 @@ class Case:
     finished: datetime | None = None
     collection_started: datetime | None = None
     exclusive_period_end: date | None = None
+    payments: list[dict[str, Any]] = field(default_factory=list)  # PaymentDto each
+    validation_items: list[dict[str, str]] = field(default_factory=list)  # what is asked for
 
     @property
     def state(self) -> str:
@@ -98,6 +100,7 @@ class Case:
             remainder=max(claim.amount - self.paid, Decimal(0)).quantize(claim.amount),
             signing_handoff={"combinedSigningUrl": self.signing_url} if self.signing_url else None,
             assigned_user={"email": email, "name": None} if email else None,
+            needs_info=bool(self.validation_items),
         )
         return fill(_CASE_TEMPLATE, values, _api_time)
 
@@ -237,7 +240,7 @@ def advance(case: Case, target: str, amount: Decimal | None, now: datetime) -> b
         case.exclusive_period_end = now.date() + timedelta(days=183)
         case.solution_url = case.signing_url = None
     if target == "Closed:Paid":
-        case.paid += amount or Decimal(0)
+        record_payment(case, amount or Decimal(0), now)
         case.close_code = CLOSE_PAID
     elif target == "Closed:NoPayment":
         case.close_code = CLOSE_NO_PAYMENT
@@ -246,6 +249,28 @@ def advance(case: Case, target: str, amount: Decimal | None, now: datetime) -> b
         case.finished = now
     case.updated = now
     return True
+
+
+def record_payment(case: Case, amount: Decimal, when: datetime) -> None:
+    """Money the partner recovered: lowers the remainder and is listed by ``/payments``."""
+    case.paid += amount
+    number = len(case.payments) + 1
+    case.payments.append(
+        {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"debitura-sandbox:{case.id}:{number}")),
+            "dateCreated": _api_time(when),
+            "date": _api_time(when),
+            "grossAmount": amount,
+            "recipient": "CollectionPartner",
+            "method": "BankTransfer",
+            "currency": case.claim.currency,
+            "invoice": {
+                "status": case.lifecycle,
+                "reference": case.reference,
+                "invoiceId": case.id,
+            },
+        }
+    )
 
 
 def _api_time(value: Any) -> Any:

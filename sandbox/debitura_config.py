@@ -46,6 +46,9 @@ class DebituraSandboxConfig:
     # 400 body of POST /cases: "fields" {field: [messages]} | "api_error" ApiErrorResponseDto
     validation_error_shape: str = "fields"
     advance_requires_test_case: bool = True  # the test endpoints refuse production cases
+    # Each new case moves on by itself once created (see sandbox.debitura_story), so a demo
+    # shows cases that wait, need details, are part paid and are paid.
+    follow_through_story: bool = False
 
     def __post_init__(self) -> None:
         if self.validation_error_shape not in VALIDATION_SHAPES:
@@ -73,6 +76,14 @@ class DebituraFaults(Faults):
         # Every Nth POST /cases that stores a case loses its connection before the answer: the
         # case exists, the client never hears. Replays (same Idempotency-Key) are not dropped.
         "drop_after_store_every": 0,
+        # POST /cases/{id}/chats: the next N answer 500 before storing; every Nth stored message
+        # loses its connection before the answer (stored, unseen).
+        "fail_next_chats": 0,
+        "drop_after_chat_every": 0,
+        # POST /cases/{id}/files: the next N answer 500 before storing; every Nth stored file
+        # loses its connection before the answer (stored, unseen).
+        "fail_next_uploads": 0,
+        "drop_after_file_every": 0,
         # The creditor's contract state. Unsigned SDCA/PoA: 422, or PendingContractSigning with
         # allowPendingContracts. Missing KYC: 422 always. Blocked: 422 CreditorBlocked.
         "missing_contract": False,

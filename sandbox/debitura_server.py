@@ -40,6 +40,7 @@ from decimal import Decimal
 from typing import Any
 
 from sandbox import debitura_rules as rules
+from sandbox import debitura_story as story
 from sandbox import faults as fault_actions
 from sandbox.debitura_cases import (
     ADVANCE_TARGETS,
@@ -52,12 +53,14 @@ from sandbox.debitura_cases import (
     parse_statuses,
     sorted_cases,
 )
+from sandbox.debitura_chats import ChatRoutes
 from sandbox.debitura_config import (
     SANDBOX_API_KEY,
     SANDBOX_CREDITOR_NAME,
     DebituraFaults,
     DebituraSandboxConfig,
 )
+from sandbox.debitura_files import MAX_UPLOAD_BODY_BYTES, FileRoutes
 from sandbox.debitura_validation import decimal_or_none, validate_create, validate_preview
 from sandbox.http import CONTROL, HTTPError, Request, Response, Route, SandboxServer
 
@@ -95,6 +98,7 @@ class DebituraSandbox(SandboxServer):
     config: DebituraSandboxConfig
     faults_class = DebituraFaults
     faults: DebituraFaults
+    max_body_bytes = MAX_UPLOAD_BODY_BYTES  # a 25 MB file must reach the route to be judged
 
     def __init__(
         self, config: DebituraSandboxConfig | None = None, faults: DebituraFaults | None = None
@@ -110,12 +114,18 @@ class DebituraSandbox(SandboxServer):
             ("GET", "/cases/by-creditor-reference/{creditorReference}", self._by_creditor_ref),
             ("GET", "/cases/case-reference/{caseReference}", self._by_case_ref),
             ("GET", "/cases/{id}", self._get),
+            ("GET", "/contracts/debt-collection/status", self._contract_status),
+            ("GET", "/tasks", self._tasks),
+            ("GET", "/cases/{id}/validation", self._validation),
+            ("GET", "/cases/{id}/payments", self._payments),
             ("POST", "/test/cases/{id}/advance", self._advance),
             ("DELETE", "/test/cases/{id}", self._delete_test_case),
             ("DELETE", "/test/cases", self._delete_test_cases),
         ):
             self.route(method, pattern, handler)
         self.route("GET", "/sign/{document}", self._sign, kind=CONTROL)
+        self.chats = ChatRoutes(self)  # GET /users, GET and POST /cases/{id}/chats
+        self.files = FileRoutes(self)  # GET and POST /cases/{id}/files
 
     def cases(self, api_key: str | None = None) -> list[dict[str, Any]]:
         """Every stored case as the API shows it (``InvoiceDto``), in creation order."""
@@ -134,6 +144,8 @@ class DebituraSandbox(SandboxServer):
         """Forget every case and stored answer, and zero the statistics."""
         with self._lock:
             self._book.clear()
+        self.chats.clear()
+        self.files.clear()
         self.stats.reset()
 
     def stats_snapshot(self) -> dict[str, Any]:
@@ -237,6 +249,8 @@ class DebituraSandbox(SandboxServer):
                 self._book.add(case)
                 self.stats.incr("cases_created")
                 response = Response.json(case.to_api())
+                if self.config.follow_through_story:  # after the answer: created, then moves on
+                    story.tell_story(case, self.config.clock())
             if key:
                 answer = StoredAnswer(body, response.status, response.body, case and case.id)
                 self._book.answers[(owner, key)] = answer
@@ -315,6 +329,51 @@ class DebituraSandbox(SandboxServer):
             message = "Case not found, deleted, or does not belong to your account."
             raise HTTPError(404, "NotFound", message)
         return case
+
+    def _contract_status(self, request: Request, owner: str) -> Response:
+        return Response.json(story.contract_status(self.faults, self.root_url))
+
+    def _tasks(self, request: Request, owner: str) -> Response:
+        status = request.arg("status") or "Open"
+        if status.lower() not in ("open", "solved"):
+            raise HTTPError(400, "InvalidQuery", "status must be Open or Solved.")
+        page = request.int_arg("Page", 1, error="InvalidQuery")
+        size = request.int_arg("PageSize", DEFAULT_PAGE_SIZE, error="InvalidQuery")
+        if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+            raise HTTPError(
+                400, "InvalidQuery", f"Page must be 1 or more, PageSize 1 to {MAX_PAGE_SIZE}."
+            )
+        with self._lock:
+            mine = [case for case in self._book.cases.values() if case.owner == owner]
+            tasks = story.open_tasks(mine, self.faults, self.root_url)
+        tasks = tasks if status.lower() == "open" else []  # solved tasks are not kept
+        window = tasks[(page - 1) * size : page * size]
+        paging = {
+            "totalResults": len(tasks),
+            "pageSize": size,
+            "currentPage": page,
+            "responseCount": len(window),
+            "totalPages": math.ceil(len(tasks) / size),
+        }
+        return Response.json({"page": paging, "tasks": window})
+
+    def _validation(self, request: Request, owner: str) -> Response:
+        with self._lock:
+            case = self._owned_by_id(request, owner)
+        has_files = bool(self.files.files(case.id))
+        return Response.json(story.validation(case, has_files=has_files))
+
+    def _payments(self, request: Request, owner: str) -> Response:
+        with self._lock:
+            return Response.json(list(self._owned_by_id(request, owner).payments))
+
+    def _owned_by_id(self, request: Request, owner: str) -> Case:
+        case_id = request.params["id"].strip().lower()
+        try:
+            uuid.UUID(case_id)
+        except ValueError:
+            raise HTTPError(400, "InvalidId", "The case ID must be a GUID.") from None
+        return self._owned(owner, case_id)
 
     def _advance(self, request: Request, owner: str) -> Response:
         body = request.json(empty={})

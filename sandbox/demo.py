@@ -2,7 +2,8 @@
 
 The KashFlow sandbox is the demo company; the Debitura sandbox receives the cases whenever
 neither ``DEBITURA_API_KEY`` nor a saved Debitura connection says otherwise (its cases live in
-this process's memory only).
+this process's memory only, and move on by themselves after they are sent: see
+``sandbox.debitura_story``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from sandbox.debitura_server import SANDBOX_API_KEY, DebituraSandbox
+from sandbox.debitura_server import SANDBOX_API_KEY, DebituraSandbox, DebituraSandboxConfig
 from sandbox.kashflow_server import (
     DEMO_MEMORABLE_WORD,
     DEMO_PASSWORD,
@@ -57,7 +58,9 @@ def demo_servers() -> DemoServers:
         if _servers is None:
             kashflow = KashFlowSandbox().start()
             try:
-                debitura = DebituraSandbox().start()
+                # Cases move on after they are sent, so the demo has follow-through to show.
+                story = DebituraSandboxConfig(follow_through_story=True)
+                debitura = DebituraSandbox(story).start()
             except BaseException:
                 kashflow.stop()
                 raise

@@ -150,6 +150,7 @@ class SandboxServer:
     """Base of every sandbox server. Start with ``start()`` or ``with``; stop with ``stop()``."""
 
     base_path = ""  # appended to the root URL by ``url``
+    max_body_bytes = MAX_BODY_BYTES  # larger request bodies are a 413 before any route
     config_class: ClassVar[type]
     faults_class: ClassVar[type[Faults]] = Faults  # a server with knobs of its own subclasses it
 
@@ -392,7 +393,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not length.isdigit() or "Transfer-Encoding" in self.headers:  # chunked: not read
             self.close_connection = True
             return self._send(sandbox.error_response(400, "InvalidRequest", "Bad Content-Length."))
-        if int(length) > MAX_BODY_BYTES:
+        if int(length) > sandbox.max_body_bytes:
             self.close_connection = True
             message = "The request body is too large."
             return self._send(sandbox.error_response(413, "RequestTooLarge", message))

@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import random
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -320,7 +320,19 @@ def generate(
     if credit_customer and owing is not None:
         balance = money((owing.detail["OutstandingBalance"] / 2).quantize(_CENT))
         owing.detail["OutstandingBalance"] = owing.summary["OutstandingBalance"] = balance
+    _leave_out_some_documents(records)
     return Dataset(dict(_COMPANY_DETAILS), customers, records, seed, as_of)
+
+
+NO_DOCUMENT_EVERY = 11  # every 11th open invoice (by number) has no PDF, so no Permalink
+
+
+def _leave_out_some_documents(records: Sequence[InvoiceRecord]) -> None:
+    """Like real books, not every invoice has a document: no rng, so the rest stays as it was."""
+    open_invoices = sorted((r for r in records if r.is_open), key=lambda r: r.order)
+    for index, invoice in enumerate(open_invoices):
+        if index % NO_DOCUMENT_EVERY == NO_DOCUMENT_EVERY - 1:
+            invoice.detail.pop("Permalink", None)
 
 
 def _random_customer(rng: random.Random, used: set[str]) -> _CustomerSpec:

@@ -36,6 +36,7 @@ from sandbox import kashflow_data as books
 from sandbox.faults import Faults
 from sandbox.http import LOGIN, HTTPError, Request, Response, SandboxServer
 from sandbox.kashflow_data import Dataset, InvoiceRecord, generate, money
+from sandbox.kashflow_documents import InvoiceDocuments
 
 DEMO_USERNAME = "demo@harrowfinch.example"
 DEMO_PASSWORD = "sandbox-demo"
@@ -241,6 +242,8 @@ class KashFlowSandbox(SandboxServer):
             ("/v2/customers/{code}", self._customer),
         ):
             self.route("GET", path, handler)
+        # GET /v2/documents/invoice/{guid}: each invoice's PDF (some have none, one is HTML).
+        self.documents = InvoiceDocuments(self)
 
     def stats_snapshot(self) -> dict[str, Any]:
         snapshot = self.stats.snapshot()
@@ -269,6 +272,52 @@ class KashFlowSandbox(SandboxServer):
             self._rows[invoice] = RawJSON(dumps(invoice.summary))
             self._detail_cache.pop(invoice, None)
             self._list_cache.clear()
+
+    def add_payment(
+        self,
+        number: int | str,
+        amount: Decimal,
+        on: date,
+        *,
+        reference: str = "",
+        credit_note: bool = False,
+    ) -> dict[str, Any]:
+        """Record a payment (or, ``credit_note``, a credit) on an invoice as KashFlow would: a
+        new payment line, and the balance, paid total, status and last payment date after it.
+        Returns the payment line.
+        """
+        invoice = self.dataset.invoice(number)
+        if invoice is None:
+            raise KeyError(f"no invoice {number}")
+        with self._lock:
+            lines = list(invoice.detail.get("PaymentLines") or [])
+            line = {
+                "Id": uuid.uuid4().int % 10**9,  # unique is all a payment id needs here
+                "InvoiceNumber": invoice.number,
+                "Date": books.kashflow_date(on),
+                "Amount": amount,
+                "Method": 2,
+                "Reference": reference,
+                "Note": "",
+                "AccountId": 55166,
+                "Permalink": f"/v2/documents/invoice/payment/{uuid.uuid4()}",
+                "IsPaymentCreditNote": credit_note,
+            }
+        due = max(invoice.due_amount - amount, Decimal(0))
+        overdue = invoice.status in ("Overdue", "OverduePartPaid")
+        status = "Paid" if due == 0 else ("OverduePartPaid" if overdue else "PartPaid")
+        paid_home = invoice.paid_home + (amount / invoice.exchange_rate).quantize(Decimal("0.01"))
+        invoice.paid_home = paid_home
+        self.set_invoice(
+            number,
+            PaymentLines=[*lines, line],
+            DueAmount=due,
+            Status=status,
+            TotalPaidAmount=paid_home,
+            LastPaymentDate=books.kashflow_date(on),
+            PaidDate=books.kashflow_date(on) if due == 0 else None,
+        )
+        return line
 
     def _login_password(self, request: Request) -> Response:
         self.stats.incr("login_post")

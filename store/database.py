@@ -12,10 +12,12 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from store.debitura_connection import ensure_debitura_connection_schema
+from store.documents import ensure_documents_schema
 from store.drafts import ensure_drafts_schema
 from store.faults import storage_faults
 from store.guarded_connection import GuardedConnection, connect, connect_empty
 from store.ledger import ensure_ledger_schema
+from store.payment_notices import ensure_payment_notices_schema
 from store.permissions import PRIVATE_FILE_MODE, make_private_dir, make_private_file, restrict
 from store.resume import ensure_resume_schema
 
@@ -126,6 +128,8 @@ def _ensure_schema(database: Database) -> None:
     ensure_debitura_connection_schema(database)
     ensure_drafts_schema(database)
     ensure_resume_schema(database)
+    ensure_payment_notices_schema(database)
+    ensure_documents_schema(database)
     # The ledger last: a second first run that already sees every table of TABLES skips the
     # write lock, so by then every other table must exist too (else the two deadlock).
     ensure_ledger_schema(database)

@@ -16,6 +16,7 @@ from mapping.problems import problem_text
 from ui.plain import as_markdown_text, link_target
 from ui.review_preview import answer_words
 from workflow.decision import ALREADY_SENT, SubmitDecision
+from workflow.documents import DOCUMENT_WORDS, DocumentOutcome
 from workflow.eligibility import EligibilityAnswer
 from workflow.submit import SubmissionOutcome
 
@@ -98,7 +99,10 @@ def cases_table(
             "State": debtor.get("stateAlpha2", ""),
             "Email": debtor.get("email", ""),
             "Phone": debtor.get("phone", ""),
+            "Contact person": debtor.get("contactPerson", ""),
+            "Company reg. no.": debtor.get("companyRegistrationNumber", ""),
             "Claim description": payload.get("claimDescription", ""),
+            "Comments": payload.get("comments", ""),
             "Warnings": problem_text(row.problems),
         }
         records.append(record)
@@ -112,8 +116,23 @@ def cases_table(
         column_config={
             "Amount to recover": st.column_config.TextColumn(**_RIGHT),
             "Reason": st.column_config.TextColumn(width="large"),
+            "Claim description": st.column_config.TextColumn(width="large"),
+            "Comments": st.column_config.TextColumn(width="large"),
         },
     )
+    _case_texts(records)
+
+
+def _case_texts(records: Sequence[Mapping[str, str]]) -> None:
+    """The description and comments in full: a table cell shows only their first line."""
+    with st.expander("What each case tells the collection partner"):
+        for record in records:
+            if not record.get("Claim description"):
+                continue
+            st.markdown(f"**{as_markdown_text(record['Creditor reference'])}**")
+            st.text(record["Claim description"])  # KashFlow's text: never Markdown
+            if record.get("Comments"):
+                st.text(record["Comments"])
 
 
 _ANSWER_COLUMNS = ("Eligible", "Partner", "Jurisdiction", "Fee", "Signatures needed", "Reason")
@@ -178,6 +197,25 @@ def confirmation(
 _PAIRS_SPELLED_OUT = 10
 
 
+def documents_notes(documents: Sequence[DocumentOutcome]) -> None:
+    """Each case whose invoice PDF is not attached, and why: Debitura will ask for it."""
+    if not documents:
+        return
+    st.warning(
+        f"{_plural(len(documents), 'case')} without the invoice PDF:",
+        icon=":material/description:",
+    )
+    for document in documents:
+        st.markdown(f"- {as_markdown_text(document.note)}")  # the note names the invoice
+
+
+def _document_word(outcome: SubmissionOutcome) -> str:
+    """The Invoice PDF column: attached, missing in KashFlow, failed (retried), unconfirmed."""
+    if outcome.document is None:
+        return ""
+    return DOCUMENT_WORDS.get(outcome.document.state, outcome.document.state)
+
+
 def outcomes_table(outcomes: Sequence[SubmissionOutcome]) -> None:
     """The run's result per invoice, and each failure's message in full (not in a cell)."""
     sent = [o for o in outcomes if o.case_reference and o.is_sent]
@@ -200,6 +238,7 @@ def outcomes_table(outcomes: Sequence[SubmissionOutcome]) -> None:
                 f"- **{as_markdown_text(outcome.invoice_number)}** ({outcome.label}): "
                 f"{as_markdown_text(outcome.message)}"
             )
+    documents_notes([o.document for o in outcomes if o.document and not o.document.attached])
     st.dataframe(
         pd.DataFrame(
             [
@@ -207,6 +246,7 @@ def outcomes_table(outcomes: Sequence[SubmissionOutcome]) -> None:
                     "Invoice": outcome.invoice_number,
                     "Result": outcome.label,
                     "Debitura case": outcome.case_reference,
+                    "Invoice PDF": _document_word(outcome),
                     "Details": outcome.message,
                 }
                 for outcome in outcomes

@@ -19,6 +19,7 @@ from ui.plain import as_markdown_text
 from ui.review_state import ReviewState
 from workflow.connect import ActiveConnection
 from workflow.debitura_target import DebituraTarget
+from workflow.documents import DocumentSource
 from workflow.submit import (
     SubmissionOutcome,
     recheck_selection,
@@ -122,12 +123,14 @@ def run_submit(
                     on_wait=lambda: st.write(
                         "Another submit is running on this data folder: waiting for it to finish…"
                     ),
+                    documents=DocumentSource(connection.client, context.workspace().documents),
                 )
             except StorageError as error:
                 # What was sent is recorded; the rest is settled by the next run.
                 notes.append(f"The run stopped: {error}")
                 status.update(label="The run stopped", state="error")
                 return
+            notes.extend(f"{d.invoice_number}: {d.note}" for d in report.earlier_documents)
             status.update(
                 label=f"Done: {report.summary()}",
                 state="complete" if report.all_sent else "error",

@@ -77,6 +77,8 @@ class DebituraTarget:
     test_mode: bool
     label: str  # one line for the banner / CLI
     tag: str = DEFAULT_TEST_TAG  # groups test-mode cases (DELETE /test/cases?tag=…)
+    # Send cases while the collection agreement is unsigned (see workflow.contract).
+    allow_pending_contracts: bool = False
 
 
 def choose_destination(settings: Settings, saved: SavedDebitura | None) -> Destination:

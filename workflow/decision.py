@@ -21,7 +21,12 @@ from debitura import (
     ValidationFailed,
 )
 from mapping import ReviewRow
-from mapping.case_payload import PayloadError, case_payload, payload_fingerprint
+from mapping.case_payload import (
+    PayloadError,
+    case_payload,
+    judged_fingerprint,
+    payload_fingerprint,
+)
 from mapping.dates import uk_date
 from mapping.problems import ERROR, join_sentences, problem_text
 from store.ledger import CREATED, FAILED, SENDING, Submission, SubmissionLedger
@@ -84,6 +89,7 @@ def decide(
     test_mode: bool,
     tag: str,
     retry_failed: bool = False,
+    allow_pending_contracts: bool = False,
 ) -> SubmitDecision:
     """What a submit run does with ``row``, whose ledger entry is ``existing``.
 
@@ -108,7 +114,9 @@ def decide(
     if errors:
         return decision(BLOCKED, problem_text(errors))
     try:
-        payload = case_payload(row, test_mode=test_mode, tag=tag)
+        payload = case_payload(
+            row, test_mode=test_mode, tag=tag, allow_pending_contracts=allow_pending_contracts
+        )
     except PayloadError as error:
         return decision(BLOCKED, str(error))
     fingerprint = payload_fingerprint(payload)
@@ -118,7 +126,15 @@ def decide(
         and existing.state == FAILED
         and existing.payload_fingerprint == fingerprint
     )
-    if refused_unchanged and existing.error_kind == PREVIEW_REFUSED_KIND:
+    # A preview refusal is kept under the judged fingerprint (``workflow.eligibility``): it
+    # holds whether or not the invoice's detail (the body's free text) was read.
+    preview_refused = (
+        existing is not None
+        and existing.state == FAILED
+        and existing.error_kind == PREVIEW_REFUSED_KIND
+        and existing.payload_fingerprint in (fingerprint, judged_fingerprint(payload))
+    )
+    if preview_refused:
         return decision(REFUSED_UNCHANGED, preview_refusal_text(existing.error_message), **body)
     if refused_unchanged and existing.error_kind in REMEMBERED_REFUSALS and not retry_failed:
         message = "Not sent again: Debitura refused it before and nothing has changed since."
@@ -159,6 +175,7 @@ def plan_submission(
             test_mode=target.test_mode,
             tag=target.tag,
             retry_failed=retry_failed,
+            allow_pending_contracts=target.allow_pending_contracts,
         )
         for row in rows
     ]

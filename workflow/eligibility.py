@@ -14,10 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kashflow import KashFlowClient
 from mapping import ReviewRow
-from mapping.case_payload import PayloadError, case_payload, payload_fingerprint
+from mapping.case_payload import PayloadError, case_payload, judged_fingerprint
 from mapping.rows import invoice_sort_key
 from store.ledger import CREATED, FAILED, SubmissionLedger
+from workflow.case_details import read_case_details
 from workflow.debitura_target import DebituraTarget
 from workflow.decision import (
     PREVIEW_REFUSED_KIND,
@@ -36,7 +38,8 @@ class EligibilityAnswer:
     """Debitura's preview of one invoice's body, as it was when asked."""
 
     invoice_number: str
-    fingerprint: str  # of the body previewed: a different body means the answer is stale
+    # Of the body previewed (``judged_fingerprint``): a different body means a stale answer.
+    fingerprint: str
     preview: PreviewOutcome
 
     @property
@@ -50,9 +53,10 @@ class EligibilityAnswer:
 
 
 def body_fingerprint(row: ReviewRow, target: DebituraTarget) -> str:
-    """The fingerprint of the body a submit would send for ``row`` now; ``""`` without one."""
+    """The judged fingerprint of the body a submit would send for ``row`` now; ``""`` without
+    one (the same with or without the invoice's detail read)."""
     try:
-        return payload_fingerprint(case_payload(row, test_mode=target.test_mode, tag=target.tag))
+        return judged_fingerprint(case_payload(row, test_mode=target.test_mode, tag=target.tag))
     except PayloadError:
         return ""
 
@@ -83,7 +87,7 @@ def check_with_debitura(
         )
         if plan.action in (SEND, REFUSED_UNCHANGED) and plan.payload is not None:
             bodies[number] = plan.payload
-            fingerprints[number] = plan.fingerprint
+            fingerprints[number] = judged_fingerprint(plan.payload)
             references[number] = row.creditor_reference
     outcomes = preview_payloads(bodies, target)
     answers = {}
@@ -142,24 +146,42 @@ def retry_candidates(
     target: DebituraTarget,
     ledger: SubmissionLedger,
     account: str,
+    client: KashFlowClient | None = None,
 ) -> list[str]:
     """Invoice numbers the Sent cases page may offer to send again: not a case yet, and not
     a refusal that would only repeat itself. A body Debitura (or its preview) refused is
     offered once it has changed (``rows``, the current review, says so); without the current
-    rows nobody can tell, so it is not offered."""
+    rows nobody can tell, so it is not offered.
+
+    A refused send was built from the invoice's detail (what was sold, payments), which the
+    review's rows lack; with ``client`` the detail of each refused invoice is read first, so
+    that an unchanged invoice compares equal and is not offered."""
     by_number = {row.invoice_number: row for row in rows or ()}
+    entries = [entry for entry in ledger.list(account, target.key) if entry.state != CREATED]
+    judged = {
+        entry.invoice_number
+        for entry in entries
+        if entry.state == FAILED
+        and (entry.error_kind in REMEMBERED_REFUSALS or entry.error_kind == PREVIEW_REFUSED_KIND)
+    }
+    refused_rows = [by_number[number] for number in judged if number in by_number]
+    if client is not None and refused_rows:
+        by_number |= {
+            row.invoice_number: row for row in read_case_details(client, refused_rows).rows
+        }
     offered = []
-    for entry in ledger.list(account, target.key):
-        if entry.state == CREATED:
-            continue
-        judged = entry.state == FAILED and (
-            entry.error_kind in REMEMBERED_REFUSALS or entry.error_kind == PREVIEW_REFUSED_KIND
-        )
-        if judged:
+    for entry in entries:
+        if entry.invoice_number in judged:
             row = by_number.get(entry.invoice_number)
             if row is None:
                 continue
-            plan = decide(row, entry, test_mode=target.test_mode, tag=target.tag)
+            plan = decide(
+                row,
+                entry,
+                test_mode=target.test_mode,
+                tag=target.tag,
+                allow_pending_contracts=target.allow_pending_contracts,
+            )
             if plan.action == REFUSED_UNCHANGED:
                 continue
         offered.append(entry.invoice_number)

@@ -2,7 +2,8 @@
 
 The ledger knows which invoice became which case; Debitura knows the debtor, the amount and
 where the case stands. One ``GET /cases`` listing (all pages) serves every row; a case the
-listing lacks is fetched by id.
+listing lacks is fetched by id. What Debitura needs, the documents and the money recovered
+are read per case by ``workflow.follow_through`` onto the same rows.
 """
 
 from __future__ import annotations
@@ -12,12 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from debitura import Case, DebituraError, NotFound, lifecycle_label
-from mapping.money import format_money, round_money
+from debitura import Case, DebituraError, NotFound, Payment, lifecycle_label
+from mapping.money import display_money, format_money, round_money
 from mapping.rows import invoice_sort_key
 from store.ledger import CREATED, FAILED, SENDING, Submission, SubmissionLedger
+from workflow.case_stage import lifecycle_words
 from workflow.debitura_target import DebituraTarget
-from workflow.spreadsheet import AMOUNT, TIME_UTC, Column, Table, table_csv, table_xlsx
+from workflow.spreadsheet import (
+    AMOUNT,
+    INTEGER,
+    TIME_UTC,
+    Column,
+    Table,
+    table_csv,
+    table_xlsx,
+)
 
 STATE_LABELS = {
     CREATED: "Sent",
@@ -27,8 +37,11 @@ STATE_LABELS = {
 EXPORT_COLUMNS = (
     Column("Invoice"), Column("Debtor"), Column("Amount", AMOUNT), Column("Currency"),
     Column("Case reference"), Column("Status"), Column("Sent at", TIME_UTC),
-    Column("Connection"), Column("Details"),
+    Column("Connection"), Column("Details"), Column("Where it stands"), Column("Needs from you"),
+    Column("Documents attached", INTEGER), Column("Document names"), Column("Recovered", AMOUNT),
+    Column("Recovered currency"),
 )  # fmt: skip
+LIST_SEPARATOR = "; "  # between tasks, items or file names in one cell
 
 
 @dataclass(frozen=True)
@@ -49,10 +62,49 @@ class SentCase:
     account: str = ""  # the ledger's key of the KashFlow company (ActiveConnection.account_key)
     message: str = ""  # why it failed, or what is unknown
     is_test: bool = False
+    close_code: str = ""
+    needs_info: bool = False  # Debitura's validation.needsInfo: it has items to ask about
+    found_at_debitura: bool = False  # Debitura answered with this case just now
+    # Read by workflow.follow_through (empty until then):
+    open_tasks: tuple[str, ...] = ()  # GET /tasks for this case, in words
+    validation_items: tuple[str, ...] = ()  # GET /cases/{id}/validation, in words
+    documents: tuple[str, ...] = ()  # file names (GET /cases/{id}/files)
+    payments: tuple[Payment, ...] = ()
+    followed: bool = False  # all of the above were read
 
     @property
     def amount_text(self) -> str:
         return format_money(self.amount, self.currency) or ""
+
+    @property
+    def stage(self) -> str:
+        """Where the case stands, in words ("" for a case Debitura has not got)."""
+        if self.state != CREATED:
+            return self.status
+        return lifecycle_words(self.lifecycle, self.close_code)
+
+    @property
+    def needs_from_you(self) -> tuple[str, ...]:
+        """Open tasks, then validation items: what Debitura waits for from the creditor."""
+        return tuple(dict.fromkeys((*self.open_tasks, *self.validation_items)))
+
+    @property
+    def recovered_by_currency(self) -> dict[str, Decimal]:
+        """Payments summed per currency (a payment without one is in the case's)."""
+        sums: dict[str, Decimal] = {}
+        for payment in self.payments:
+            if payment.amount is not None:
+                currency = payment.currency or self.currency
+                sums[currency] = sums.get(currency, Decimal(0)) + payment.amount
+        return sums
+
+    @property
+    def recovered_text(self) -> str:
+        """``"GBP 322.10"``; "" when nothing was recovered."""
+        return " · ".join(
+            f"{currency} {display_money(amount, currency)}"
+            for currency, amount in self.recovered_by_currency.items()
+        )
 
 
 def sent_cases(
@@ -128,6 +180,9 @@ def _sent_case(submission: Submission, case: Case | None, note: str = "") -> Sen
             account=submission.kashflow_account,
             message=message,
             is_test=case.is_test,
+            close_code=case.close_code,
+            needs_info=case.needs_info,
+            found_at_debitura=submission.state == CREATED,
         )
     status = STATE_LABELS.get(submission.state, submission.state)
     if submission.state == CREATED and submission.lifecycle:
@@ -168,10 +223,25 @@ def sent_cases_table(cases: Sequence[SentCase]) -> Table:
             _sent_time(case.sent_at),
             case.connection,
             case.message,
+            case.stage,
+            LIST_SEPARATOR.join(case.needs_from_you),
+            len(case.documents) if case.followed else None,
+            LIST_SEPARATOR.join(case.documents),
+            *_recovered_cells(case),
         )
         for case in cases
     ]
     return Table("Sent cases", EXPORT_COLUMNS, records)
+
+
+def _recovered_cells(case: SentCase) -> tuple[Decimal | None, str]:
+    """The "Recovered" amount and its currency; a case paid in two currencies keeps both
+    in words, never one sum."""
+    recovered = case.recovered_by_currency
+    if len(recovered) == 1:
+        [(currency, amount)] = recovered.items()
+        return round_money(amount, currency), currency
+    return None, case.recovered_text
 
 
 def _sent_time(sent_at: str) -> datetime | None:

@@ -42,15 +42,18 @@ from debitura import (
     lifecycle_label,
 )
 from kashflow import KashFlowClient, KashFlowError, NotFound
+from kashflow.models import InvoiceDetail
 from mapping import Policy, ReviewRow, apply_overrides, build_row
 from mapping.case_payload import PayloadError, case_payload
 from mapping.dates import uk_date
 from mapping.money import format_money, money_text
 from mapping.problems import ERROR, Problem
+from mapping.rows import with_detail
 from mapping.status import canonical_status, is_open_status, status_words
 from store.ledger import Submission, SubmissionLedger
 from workflow import decision as decisions
 from workflow.debitura_target import DebituraTarget
+from workflow.documents import DocumentOutcome, DocumentSource, attach_unfinished, document_steps
 from workflow.reconcile import REFERENCE_COLLISION_KIND, case_differences
 
 log = logging.getLogger(__name__)
@@ -174,7 +177,9 @@ def recheck_selection(
                     kept.append(apply_overrides(fresh, edits, policy))
                     updated.append((number, "; ".join(changes)))
                 else:
-                    kept.append(apply_overrides(row, edits, policy))
+                    # The case body's line items, payments and contact come from this read:
+                    # one detail read per invoice per send.
+                    kept.append(apply_overrides(with_detail(row, invoice), edits, policy))
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -240,6 +245,8 @@ class SubmissionOutcome:
     case_reference: str = ""
     case_id: str = ""
     message: str = ""
+    # The invoice PDF's fate, when the run attaches documents and the invoice is a case.
+    document: DocumentOutcome | None = None
 
     @property
     def label(self) -> str:
@@ -256,6 +263,14 @@ class SubmitReport:
     """Every outcome of a run, in input order, and counts per status."""
 
     outcomes: tuple[SubmissionOutcome, ...]
+    # Documents of cases sent in earlier runs, finished in this one (not among ``outcomes``).
+    earlier_documents: tuple[DocumentOutcome, ...] = ()
+
+    @property
+    def documents(self) -> tuple[DocumentOutcome, ...]:
+        """Every invoice PDF this run dealt with: its own cases' first, then earlier ones."""
+        own = tuple(outcome.document for outcome in self.outcomes if outcome.document)
+        return own + self.earlier_documents
 
     @property
     def counts(self) -> dict[str, int]:
@@ -304,6 +319,7 @@ def submit_cases(
     concurrency: int = DEFAULT_SUBMIT_CONCURRENCY,
     retry_failed: bool = False,
     on_wait: Callable[[], None] | None = None,
+    documents: DocumentSource | None = None,
 ) -> SubmitReport:
     """Send each row as one Debitura case, at most once, and record it in the ledger.
 
@@ -319,6 +335,10 @@ def submit_cases(
     agreement stops the run too (the rest ``skipped``), as do ``UNKNOWN_STREAK_LIMIT``
     unanswered cases in a row.
 
+    With ``documents``, every row that is a case (created now, found, or sent before) gets
+    the invoice's PDF attached exactly once (``workflow.documents``; its outcome in
+    ``SubmissionOutcome.document``), and documents earlier runs left unfinished are finished.
+
     The run holds the data folder's submit lock: while another run holds it, ``on_wait`` is
     called once and this one waits (``store.SubmitInProgress`` if it waits too long).
     """
@@ -327,10 +347,20 @@ def submit_cases(
     for row in rows:
         unique.setdefault(row.invoice_number, row)
     ordered = list(unique.values())
-    sender = _Sender(target, ledger, account, connection_id, retry_failed)
+    sender = _Sender(target, ledger, account, connection_id, retry_failed, documents)
     # Two runs on one data folder would both decide "not sent yet": they take turns.
     with ledger.submit_lock(on_wait=on_wait):
-        return _send_all(ordered, sender, on_result, concurrency)
+        report = _send_all(ordered, sender, on_result, concurrency)
+        if documents is None:
+            return report
+        earlier = attach_unfinished(
+            source=documents,
+            client=target.client,
+            account=account,
+            target=target.key,
+            skip=unique,
+        )
+        return replace(report, earlier_documents=tuple(earlier))
 
 
 def _send_all(
@@ -417,6 +447,7 @@ class _Sender:
         account: str,
         connection_id: int | None,
         retry_failed: bool,
+        documents: DocumentSource | None = None,
     ) -> None:
         self.target = target
         self.client = target.client
@@ -424,8 +455,29 @@ class _Sender:
         self.account = account
         self.connection_id = connection_id
         self.retry_failed = retry_failed
+        self.documents = documents
 
     def steps(self, row: ReviewRow) -> _Steps:
+        """The case's steps, then (for a case, with documents on) its invoice PDF's."""
+        done = yield from self._case_steps(row)
+        outcome = done.outcome
+        if self.documents is None or not outcome.is_sent or not outcome.case_id:
+            return done
+        # The re-check just read the detail (``row.detail``); a row not re-checked has none.
+        read = row.detail != InvoiceDetail()
+        document = yield from document_steps(
+            row.invoice_number,
+            outcome.case_id,
+            source=self.documents,
+            client=self.client,
+            account=self.account,
+            target=self.target.key,
+            permalink=row.detail.permalink if read else None,
+        )
+        message = f"{outcome.message} {document.note}".strip()
+        return replace(done, outcome=replace(outcome, message=message, document=document))
+
+    def _case_steps(self, row: ReviewRow) -> _Steps:
         number = row.invoice_number
         plan = decisions.decide(
             row,
@@ -433,6 +485,7 @@ class _Sender:
             test_mode=self.target.test_mode,
             tag=self.target.tag,
             retry_failed=self.retry_failed,
+            allow_pending_contracts=self.target.allow_pending_contracts,
         )
         if plan.look_up_first:
             # An earlier request may have created the case: look before anything else, under

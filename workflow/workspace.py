@@ -14,6 +14,8 @@ from store import (
     load_fernet,
     open_database,
 )
+from store.documents import CaseDocuments
+from store.payment_notices import PaymentNotices
 from workflow.settings import Settings
 
 
@@ -26,6 +28,8 @@ class Workspace:
     debitura: DebituraConnectionStore  # the Debitura connection saved on the Connect page
     drafts: ReviewDrafts  # the analyst's unsent edits and ticks, per KashFlow company
     resume: ResumePoint  # the connection a new browser session picks up
+    payment_notices: PaymentNotices  # payments on sent invoices told to the partners
+    documents: CaseDocuments  # each case's invoice PDF, attached exactly once
 
     @classmethod
     def open(cls, settings: Settings, *, read_only: bool = False) -> Workspace:
@@ -47,4 +51,6 @@ class Workspace:
             DebituraConnectionStore(database, fernet),
             ReviewDrafts(database),
             ResumePoint(database),
+            PaymentNotices(database),
+            CaseDocuments(database),
         )

@@ -17,7 +17,10 @@ ROW_KEYS = {
     "invoice_number", "customer_code", "status", "issued_date", "due_date", "currency",
     "gross_amount", "amount_to_recover", "days_overdue", "debtor", "eligible", "problems",
 }  # fmt: skip
-DEBTOR_KEYS = {"type", "name", "email", "phone", "address", "postcode", "city", "country", "state"}
+DEBTOR_KEYS = {
+    "type", "name", "email", "phone", "address", "postcode", "city", "country", "state",
+    "contact_person", "company_registration_number", "phone_valid",
+}  # fmt: skip
 
 
 def invoices(server, *args: str, **env: str):

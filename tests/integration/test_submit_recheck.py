@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from jsonwire.fields import to_decimal
+from kashflow.models import InvoiceDetail
 from mapping import apply_overrides
 from mapping.dates import uk_date
 from mapping.status import status_words
@@ -17,10 +18,12 @@ def recheck(world, rows, overrides=None):
     return recheck_selection(world.kashflow_client, rows, world.policy, overrides)
 
 
-def test_unchanged_rows_are_kept_as_they_are(world):
+def test_unchanged_rows_are_kept_as_they_are_with_their_detail_read(world):
     rows = world.eligible_rows()
     result = recheck(world, rows)
-    assert result.kept == tuple(rows)
+    # The re-check's read is the one the case body is built from (line items and all).
+    assert tuple(replace(row, detail=InvoiceDetail()) for row in result.kept) == tuple(rows)
+    assert all(row.detail.line_items for row in result.kept)
     assert (result.dropped, result.updated) == ((), ())
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from mapping import apply_overrides
 from store.ledger import FAILED as LEDGER_FAILED
 from tests.integration.submit_support import debitura_target
-from workflow.submit import BLOCKED, CREATED, FAILED, SKIPPED
+from workflow.eligibility import retry_candidates
+from workflow.submit import BLOCKED, CREATED, FAILED, SKIPPED, recheck_selection
 
 
 def test_a_validation_failure_is_recorded_in_plain_words_and_not_resent(world):
@@ -109,3 +110,26 @@ def test_after_a_refused_api_key_is_fixed_a_plain_rerun_sends(world):
     again = world.submit(rows)  # the right key, no retry_failed
     assert [o.status for o in again.outcomes] == [CREATED, CREATED]
     assert all(world.case_count(row.invoice_number) == 1 for row in rows)
+
+
+def test_sent_cases_offers_a_refused_invoice_again_only_once_it_changed(world):
+    """The send was built from the invoice's detail (what was sold, payments), the review's
+    rows are not: the detail is read before comparing, so an unchanged refusal stays put."""
+    row = apply_overrides(world.eligible_rows()[0], {"country": "RU"}, world.policy)
+    overrides = {row.invoice_number: {"country": "RU"}}
+    recheck = recheck_selection(world.kashflow_client, [row], world.policy, overrides)
+    assert recheck.kept[0].detail.line_items  # the body carries what was sold
+    assert world.submit(recheck.kept).outcomes[0].status == FAILED
+
+    def offered(rows):
+        return retry_candidates(
+            rows,
+            target=world.target,
+            ledger=world.ledger,
+            account=world.account,
+            client=world.kashflow_client,
+        )
+
+    assert offered([row]) == []
+    changed = apply_overrides(row, {"country": "DE"}, world.policy)
+    assert offered([changed]) == [row.invoice_number]

@@ -29,6 +29,7 @@ DOCUMENTED = {
     ("kashflow", "RateLimited"): 12,
     ("kashflow", "UnexpectedResponse"): 13,
     ("kashflow", "NotFound"): 14,
+    ("kashflow", "NoInvoiceDocument"): 14,
     ("kashflow", "RequestRejected"): 15,
     ("debitura", "DebituraError"): 20,
     ("debitura", "AuthenticationFailed"): 21,

@@ -11,7 +11,13 @@ from types import SimpleNamespace
 import pytest
 
 from debitura import NotFound
-from mapping.case_payload import DEFAULT_TEST_TAG, case_payload, payload_fingerprint
+from kashflow.models import InvoiceDetail, LineItem
+from mapping.case_payload import (
+    DEFAULT_TEST_TAG,
+    case_payload,
+    judged_fingerprint,
+    payload_fingerprint,
+)
 from mapping.money import totals_by_currency
 from mapping.problems import ERROR, WARNING, Problem, join_sentences, problem_text
 from store.ledger import CREATED, FAILED
@@ -103,7 +109,9 @@ def test_checking_records_refusals_and_a_later_acceptance_clears_them(ledger):
         [refused, accepted], target=target_with(client), ledger=ledger, account=ACCOUNT
     )
     assert answers["1042"].refused and answers["1043"].eligible
-    assert answers["1042"].fingerprint == fingerprint_of(refused)
+    # Kept under what the preview judges: the same with or without the invoice's detail.
+    judged = judged_fingerprint(case_payload(refused, tag=DEFAULT_TEST_TAG))
+    assert answers["1042"].fingerprint == judged
     assert ledger.get(ACCOUNT, TARGET_KEY, "1042").error_kind == PREVIEW_REFUSED_KIND
     assert ledger.get(ACCOUNT, TARGET_KEY, "1043") is None  # acceptance records nothing
 
@@ -175,3 +183,15 @@ def test_totals_are_per_currency_never_added_across_currencies():
     amounts = [("GBP", Decimal("45000")), ("EUR", Decimal("2000")), ("GBP", Decimal("321.10")),
                ("JPY", Decimal("150000"))]  # fmt: skip
     assert totals_by_currency(amounts) == "GBP 45,321.10 · EUR 2,000.00 · JPY 150,000"
+
+
+def test_a_refusal_from_review_still_holds_on_submit_once_the_invoice_detail_is_read(ledger):
+    """Review previews the body without the invoice's detail; Submit builds it with what was
+    sold and the payment history. The preview judged neither, so its refusal still holds."""
+    on_review = review_row("1042")
+    client = FakePreviews({"1042"})
+    check_with_debitura([on_review], target=target_with(client), ledger=ledger, account=ACCOUNT)
+    detail = InvoiceDetail(line_items=(LineItem("Oak door", Decimal(1), Decimal(300)),))
+    on_submit = replace(on_review, detail=detail, customer_reference="PO-88")
+    assert payload_fingerprint(case_payload(on_submit)) != fingerprint_of(on_review)
+    assert decide_for(ledger, on_submit).action == REFUSED_UNCHANGED

@@ -32,6 +32,7 @@ EXTRA = {
     "mapping/frame.py": {"pandas", "numpy"},  # the DataFrame side of the review rows
     "workflow/demo.py": {"sandbox"},  # demo mode's one entry point into the sandboxes
     "workflow/spreadsheet.py": {"xlsxwriter"},  # the XLSX downloads
+    "sandbox/kashflow_documents.py": {"fpdf"},  # real invoice PDFs behind the permalinks
 }
 UI_ONLY = {"streamlit", "altair"}
 

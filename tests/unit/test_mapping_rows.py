@@ -59,13 +59,16 @@ def test_doc_example_becomes_the_expected_review_row():
             "city": "Doncaster",
             "country": "GB",
             "state": "",
+            "contact_person": "",
+            "company_registration_number": "",
+            "phone_valid": False,
         },
         "eligible": True,
         "problems": [
             {"code": "needs_documents", "severity": "warning",
              "message": "Private debtor: Debitura needs the invoice file and a claim description. "
-                        "The case carries a description written from the invoice; Debitura will "
-                        "ask you for the file after the case is created."},
+                        "The case carries a description written from the invoice and the "
+                        "invoice's PDF from KashFlow, when KashFlow has one (Submit says which)."},
             {"code": "missing_phone", "severity": "warning",
              "message": "No phone number for the debtor."},
             {"code": "inferred_type", "severity": "warning",
@@ -84,6 +87,7 @@ def test_to_dict_is_plain_json_with_exactly_the_architecture_keys():
     ]  # fmt: skip
     assert list(data["debtor"]) == [
         "type", "name", "email", "phone", "address", "postcode", "city", "country", "state",
+        "contact_person", "company_registration_number", "phone_valid",
     ]  # fmt: skip
     assert all(list(problem) == ["code", "severity", "message"] for problem in data["problems"])
     assert json.loads(json.dumps(data)) == data  # no Decimal, date or tuple left

@@ -122,16 +122,16 @@ NEAR = (
 )
 PRIVATE_DOCUMENTS = (
     "Private debtor: Debitura needs the invoice file and a claim description. The case carries "
-    "a description written from the invoice; Debitura will ask you for the file after the case "
-    "is created."
+    "a description written from the invoice and the invoice's PDF from KashFlow, when KashFlow "
+    "has one (Submit says which)."
 )
 FILE_OR_DESCRIPTION = (
     "Debitura wants the invoice file or a claim description; the case carries a claim "
     "description written from the invoice."
 )
 FILE_NEEDED = (
-    "Debitura needs the invoice file for a claim this size; it will ask you for it after the "
-    "case is created."
+    "Debitura needs the invoice file for a claim this size; the invoice's PDF from KashFlow is "
+    "attached to the case when KashFlow has one (Submit says which)."
 )
 
 

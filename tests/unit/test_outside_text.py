@@ -51,7 +51,7 @@ def review_row(number: str = "1042", *, debtor: Debtor | None = None, amount="80
 def hostile_debtor(text: str) -> Debtor:
     return Debtor(
         "Company", text, email=text, phone=text, address=text, postcode=text, city=text,
-        country="GB", state=text,
+        country="GB", state=text, contact_person=text, company_registration_number=text,
     )  # fmt: skip
 
 
@@ -163,9 +163,10 @@ def test_the_review_download_csv_neutralises_every_debtor_cell(hostile):
 def test_the_bulk_import_csv_neutralises_every_debtor_cell(hostile):
     text = bulk_import_csv([review_row("1042", debtor=hostile_debtor(hostile))])
     (record,) = csv.DictReader(io.StringIO(text, newline=""))
-    for column in ("DebtorName", "Address", "PostalCode", "City", "Email", "PhoneNumber"):
+    for column in ("DebtorName", "Address", "PostalCode", "City", "Email", "DebtorContactPerson"):
         # The bulk row strips surrounding whitespace first ("\t=1" arrives as "=1").
         assert record[column] == neutralised(hostile.strip()), column
+    assert record["PhoneNumber"] == ""  # only an E.164 number goes; this text is not one
     assert text.splitlines()[0] == ",".join(BULK_CSV_COLUMNS)
     assert_no_formula_cells(written_cells(text))
 
