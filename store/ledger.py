@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -45,6 +45,7 @@ from sqlite_utils import Database
 
 from store.guarded_connection import database_file_of
 from store.submit_lock import submit_lock
+from store.transactions import immediate_transaction
 
 SENDING = "sending"
 CREATED = "created"
@@ -188,7 +189,7 @@ class SubmissionLedger:
         number = str(invoice_number)
         # One write transaction from the read to the claim: another process's begin for the
         # same invoice waits for this one and then sees its row (the unique index backs it up).
-        with self._immediate_transaction():
+        with immediate_transaction(self._conn):
             existing = self.get(account, target, number)
             now = self._clock()
             if existing is None:
@@ -287,7 +288,7 @@ class SubmissionLedger:
         an unconfirmed send (``None`` then): those come first.
         """
         number = str(invoice_number)
-        with self._immediate_transaction():
+        with immediate_transaction(self._conn):
             existing = self.get(account, target, number)
             now = self._clock()
             if existing is None:
@@ -345,21 +346,6 @@ class SubmissionLedger:
         )
 
     # --- internals ------------------------------------------------------------------------------
-
-    @contextmanager
-    def _immediate_transaction(self) -> Iterator[None]:
-        """A transaction holding SQLite's write lock from its start (waiting for it up to the
-        busy timeout), so nothing changes between its reads and its writes."""
-        self._conn.execute("begin immediate")
-        try:
-            yield
-            self._conn.commit()
-        except BaseException:
-            # Also after a failed commit (a full disk): never leave the transaction open. The
-            # original error is the one to report, not a failing rollback.
-            with suppress(sqlite3.Error):
-                self._conn.rollback()
-            raise
 
     def _transition(
         self,

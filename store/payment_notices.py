@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
+
+from store.transactions import immediate_transaction
 
 SENDING = "sending"
 SENT = "sent"
@@ -136,7 +137,7 @@ class PaymentNotices:
         ``PaymentNoticeError`` when the payment was told already.
         """
         number = str(invoice_number)
-        with self._immediate_transaction():
+        with immediate_transaction(self._conn):
             existing = self.get(account, target, number, payment_key)
             now = self._clock()
             if existing is None:
@@ -194,17 +195,6 @@ class PaymentNotices:
             "error_message = ?, updated_at = ?",
             [error_message, self._clock()],
         )
-
-    @contextmanager
-    def _immediate_transaction(self) -> Iterator[None]:
-        self._conn.execute("begin immediate")
-        try:
-            yield
-            self._conn.commit()
-        except BaseException:
-            with suppress(sqlite3.Error):
-                self._conn.rollback()
-            raise
 
     def _transition(
         self,
