@@ -103,7 +103,7 @@ class DebituraClient:
         self.base_url = base_url.rstrip("/")
         self._owns_session = session is None
         if session is None:
-            session = new_session(pool_maxsize=10)
+            session = new_session(base_url=self.base_url, pool_maxsize=10)
         self._session = session
         self._transport = Transport(
             session,

@@ -10,22 +10,39 @@ socket with the running ``Watchdog`` for exactly that wait.
 from __future__ import annotations
 
 import functools
+import os
 import socket
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies
 
 from httpretry.deadline import current_watchdog
 
 
-def new_session(*, pool_maxsize: int = 10) -> requests.Session:
-    """A session for one API client: a pool of ``pool_maxsize`` connections per host."""
+def new_session(*, base_url: str, pool_maxsize: int = 10) -> requests.Session:
+    """A session for one API client at ``base_url``: a pool of ``pool_maxsize`` connections
+    per host, and what ``requests`` would read from the environment read once, here.
+
+    With ``trust_env`` on, ``requests`` looks up the proxy settings and ~/.netrc again on
+    every request. The proxies (HTTPS_PROXY, NO_PROXY, …) for ``base_url`` and the CA bundle
+    (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) are read now instead; netrc is not read at all, since
+    every credential these APIs take travels in a header the client sets.
+    """
     session = requests.Session()
+    session.trust_env = False
+    session.proxies = get_environ_proxies(base_url)
+    session.verify = _ca_bundle() or True
     adapter = DeadlineAdapter(pool_connections=2, pool_maxsize=pool_maxsize)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+def _ca_bundle() -> str | None:
+    """The CA bundle the environment names, read as ``requests`` reads it with ``trust_env``."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
 
 
 class DeadlineAdapter(HTTPAdapter):

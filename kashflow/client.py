@@ -90,7 +90,7 @@ class KashFlowClient:
         self.credentials = credentials
         self.base_url = base_url.rstrip("/")
         if session is None:
-            session = new_session(pool_maxsize=max(10, pool_size))
+            session = new_session(base_url=self.base_url, pool_maxsize=max(10, pool_size))
         self._session = session
         self._transport = Transport(
             session,
@@ -308,16 +308,10 @@ class KashFlowClient:
             per_page=INVOICE_PAGE_SIZE,
             key=_listing_key,
             submit=submit,
+            parse=Invoice.from_api,  # once per row received; the listing keeps the invoices
         )
-
-        def deliver(rows: list[Mapping[str, Any]], progress: ListingProgress) -> None:
-            if on_rows is not None:
-                on_rows([Invoice.from_api(row) for row in rows], progress)
-
-        rows = listing.run(deliver)
         invoices = sorted(
-            (Invoice.from_api(row) for row in rows),
-            key=lambda invoice: invoice_number_order(invoice.number),
+            listing.run(on_rows), key=lambda invoice: invoice_number_order(invoice.number)
         )
         return InvoiceListing(
             invoices=tuple(invoices),

@@ -80,7 +80,8 @@ class PagedListing:
     """Fetch every page of one list and keep each row once, keyed by ``key``.
 
     ``submit`` (an executor's ``submit``) lets pages whose numbers are known in advance be
-    fetched concurrently; without it, pages are fetched one after another.
+    fetched concurrently; without it, pages are fetched one after another. ``parse`` turns
+    each row into what is kept, once, as it arrives (rows and ``on_rows`` get its results).
     """
 
     def __init__(
@@ -91,14 +92,16 @@ class PagedListing:
         key: Callable[[Mapping[str, Any]], str],
         submit: Callable[..., Future] | None = None,
         max_passes: int = 3,
+        parse: Callable[[Mapping[str, Any]], Any] = lambda row: row,
     ) -> None:
         self._fetch = fetch
+        self._parse = parse
         self._per_page = per_page
         self._key = key
         self._submit = submit
         self._max_passes = max_passes
-        self._rows: dict[str, Mapping[str, Any]] = {}
-        self._on_rows: Callable[[list[Mapping[str, Any]], ListingProgress], None] | None = None
+        self._rows: dict[str, Any] = {}  # key → the parsed row
+        self._on_rows: Callable[[list[Any], ListingProgress], None] | None = None
         self.total_records: int | None = None
         self.pages_fetched = 0
         self.pages_expected: int | None = None
@@ -111,9 +114,7 @@ class PagedListing:
         """False when, after every pass, fewer rows arrived than TotalRecords promised."""
         return self.total_records is None or len(self._rows) >= self.total_records
 
-    def run(
-        self, on_rows: Callable[[list[Mapping[str, Any]], ListingProgress], None] | None = None
-    ) -> list[Mapping[str, Any]]:
+    def run(self, on_rows: Callable[[list[Any], ListingProgress], None] | None = None) -> list[Any]:
         """All rows, each once. ``on_rows`` receives each page's new rows as it arrives."""
         self._on_rows = on_rows
         while self.passes < self._max_passes:
@@ -202,9 +203,10 @@ class PagedListing:
                 if self.passes == 1:
                     self.rows_without_key += 1
                 continue
+            parsed = self._parse(row)
             if key not in self._rows:
-                fresh.append(row)
-            self._rows[key] = row  # keep the newest copy of a row seen twice
+                fresh.append(parsed)
+            self._rows[key] = parsed  # keep the newest copy of a row seen twice
         if self._on_rows is not None:
             progress = ListingProgress(
                 self.pages_fetched,

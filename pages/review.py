@@ -4,13 +4,13 @@ import streamlit as st
 
 from ui import context
 from ui.by_customer import BY_CUSTOMER, customer_table, view_switch
-from ui.connections import SWITCH_ERRORS, switch_to
+from ui.connections import connection_picker
 from ui.import_runner import fetched_label, run_import
 from ui.page import just_entered, start_page
 from ui.plain import as_markdown_text
 from ui.review_filters import clear_filters
 from ui.review_grid import review_grid
-from ui.review_panels import explain_invoice, selection_line, totals_table
+from ui.review_panels import explain_invoice, import_details, selection_line, totals_table
 from ui.review_preview import review_preview
 from ui.review_state import kept_work_note, review_state
 from ui.review_view import filters_and_chart
@@ -21,27 +21,7 @@ connection = start_page("Review", why="this page shows its unpaid and overdue in
 st.title("Review open invoices")
 workspace = context.workspace()
 
-switched = False
-# In a fixed order: the list itself is most-recently-used first, and reconnecting reorders it.
-saved_connections = {
-    saved.id: saved for saved in sorted(workspace.connections.list(), key=lambda c: c.id)
-}
-if len(saved_connections) > 1:
-    current_id = connection.saved.id if connection.saved else next(iter(saved_connections))
-    chosen = st.selectbox(
-        "KashFlow connection",
-        list(saved_connections),
-        index=list(saved_connections).index(current_id) if current_id in saved_connections else 0,
-        format_func=lambda saved_id: saved_connections[saved_id].label,
-        key="connection_picker",
-    )
-    if chosen != current_id:
-        try:
-            connection = switch_to(saved_connections[chosen], workspace)
-            switched = True
-        except SWITCH_ERRORS as error:
-            st.error(as_markdown_text(error))
-            st.stop()
+connection, switched = connection_picker(connection, workspace)
 
 state = review_state(connection.account_key)
 refresh = st.button("Refresh from KashFlow", icon=":material/refresh:")
@@ -134,22 +114,4 @@ with st.expander("Check with Debitura", icon=":material/travel_explore:"):
 with st.expander("Explain an invoice", expanded=False):
     explain_invoice(state, shown_numbers)
 with st.expander("Import details"):
-    result = state.result
-    st.write(f"{result.invoices_listed} invoices listed by KashFlow in {result.seconds:.1f} s.")
-    if result.excluded:
-        st.write(
-            "Left out (closed): "
-            + ", ".join(f"{as_markdown_text(k)} {v}" for k, v in result.excluded.items())
-        )
-    if result.unknown_statuses:
-        st.warning(
-            "Unknown statuses, left out: "
-            + ", ".join(as_markdown_text(status) for status in result.unknown_statuses)
-        )
-    if result.unavailable_customers:
-        st.warning(
-            "Customers KashFlow could not give us: "
-            + ", ".join(as_markdown_text(code) for code in result.unavailable_customers)
-        )
-    if not result.listing_complete:
-        st.warning("KashFlow's list came up short after several passes: refresh to try again.")
+    import_details(state.result)

@@ -50,6 +50,7 @@ def open_database(
         for side_file in side_files(database_file):
             restrict(side_file, PRIVATE_FILE_MODE)
     database = Database(connect(database_file, busy_timeout=busy_timeout))
+    _use_write_ahead_log(database)
     if not set(TABLES) <= set(database.table_names()):
         # Two first runs on a new folder: the write lock is taken before the schema is read,
         # so the second waits for the first instead of failing at once on a lock upgrade.
@@ -62,6 +63,21 @@ def open_database(
         database.conn.commit()
     _ensure_schema(database)  # columns added since (a no-op when all is in place)
     return database
+
+
+def _use_write_ahead_log(database: Database) -> None:
+    """Journal through a write-ahead log, kept in the file once set.
+
+    A commit then appends to the log and syncs it once, instead of writing and syncing a
+    rollback journal and the file itself (about 0.5 ms instead of 3 ms here), and reading never
+    waits for a writer. ``synchronous`` stays FULL: a committed "sending" row survives a power
+    cut, as it did before. SQLite creates the -wal and -shm files with the database file's
+    permission bits, so they are owner-only like it.
+    """
+    mode = database.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() != "wal":  # a file system without shared memory: keep the rollback journal
+        return
+    database.execute("PRAGMA synchronous = FULL")
 
 
 def side_files(database_file: Path) -> list[Path]:

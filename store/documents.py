@@ -95,6 +95,8 @@ class CaseDocuments:
         self._database = database
         self._conn: sqlite3.Connection = database.conn
         self._clock = clock
+        # Read once at open, not per case: a read-only store from before documents has none.
+        self._table_exists = TABLE in database.table_names()
 
     # --- reads ----------------------------------------------------------------------------------
 
@@ -198,8 +200,8 @@ class CaseDocuments:
         return current
 
     def _select(self, where: str, params: list[Any]) -> list[CaseDocument]:
-        if TABLE not in self._database.table_names():
-            return []  # a read-only store from before documents were attached
+        if not self._table_exists:
+            return []
         cursor = self._conn.execute(f"select * from {TABLE} where {where} order by id", params)
         columns = [description[0] for description in cursor.description]
         return [CaseDocument.from_row(dict(zip(columns, row, strict=True))) for row in cursor]

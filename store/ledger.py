@@ -125,6 +125,8 @@ class SubmissionLedger:
         self._database = database
         self._conn: sqlite3.Connection = database.conn
         self._clock = clock
+        # Read once: asking the schema on every read cost a query per ledger call, four per case.
+        self._names_connections = "connections" in database.table_names()
 
     # --- reads --------------------------------------------------------------------------------
 
@@ -373,9 +375,8 @@ class SubmissionLedger:
         self, where: str, params: list[Any], *, newest_first: bool = False
     ) -> list[Submission]:
         order = "s.updated_at desc, s.id desc" if newest_first else "s.id"
-        has_connections = "connections" in self._database.table_names()
-        name = "c.name" if has_connections else "null"
-        join = "left join connections c on c.id = s.connection_id" if has_connections else ""
+        name = "c.name" if self._names_connections else "null"
+        join = "left join connections c on c.id = s.connection_id" if self._names_connections else ""
         cursor = self._conn.execute(
             f"select s.*, {name} as connection_name from {TABLE} s {join} "
             f"where {where} order by {order}",

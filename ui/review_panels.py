@@ -23,6 +23,7 @@ from mapping.summary import (
 from ui.plain import as_markdown_text
 from ui.review_grid import COLUMN_LABELS, COLUMN_ORDER
 from ui.review_state import ReviewState
+from workflow.importing import ImportResult
 
 _RIGHT = {"alignment": "right"}
 
@@ -207,3 +208,28 @@ def explain_invoice(state: ReviewState, numbers: Sequence[str]) -> None:
         ):
             state.apply_to_customer(number)
             st.rerun()
+
+
+def import_details(result: ImportResult) -> None:
+    """What the last import listed, left out and could not read."""
+    st.write(f"{result.invoices_listed} invoices listed by KashFlow in {result.seconds:.1f} s.")
+    if result.excluded:
+        st.write(
+            "Left out (closed): "
+            + ", ".join(
+                f"{as_markdown_text(status_words(status))} {count}"
+                for status, count in result.excluded.items()
+            )
+        )
+    if result.unknown_statuses:
+        st.warning(
+            "Unknown statuses, left out: "
+            + ", ".join(as_markdown_text(status) for status in result.unknown_statuses)
+        )
+    if result.unavailable_customers:
+        st.warning(
+            "Customers KashFlow could not give us: "
+            + ", ".join(as_markdown_text(code) for code in result.unavailable_customers)
+        )
+    if not result.listing_complete:
+        st.warning("KashFlow's list came up short after several passes: refresh to try again.")

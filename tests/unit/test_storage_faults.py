@@ -145,8 +145,12 @@ def test_a_database_held_by_another_process_is_reported_after_the_wait(tmp_path)
     holder = sqlite3.connect(data_dir / DATABASE_FILE, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
+        # With the write-ahead log, opening and reading do not wait for the other writer...
+        ledger = SubmissionLedger(open_database(data_dir, busy_timeout=0.2))
+        assert ledger.submitted_invoice_numbers(ACCOUNT, TARGET) == {"1001"}
+        # ...a write does, and says so after the wait.
         with pytest.raises(DatabaseLocked) as raised:
-            open_database(data_dir, busy_timeout=0.2)
+            begin(ledger, "1002")
     finally:
         holder.execute("ROLLBACK")
     message = str(raised.value)

@@ -49,7 +49,7 @@ def test_the_database_file_is_never_created_readable_by_others(tmp_path):
 
 def test_an_existing_folder_and_files_with_wider_access_are_narrowed(tmp_path):
     data_dir = tmp_path / "data"
-    open_workspace(data_dir)
+    open_workspace(data_dir).ledger.close()  # an earlier run, finished
     database_file = data_dir / DATABASE_FILE
     leftovers = side_files(database_file)
     for side_file in leftovers:
