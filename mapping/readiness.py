@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mapping.problems import ALREADY_SUBMITTED, LABELS, NEEDS_DOCUMENTS
+from mapping.debtor_type import COMPANY
+from mapping.problems import ALREADY_SUBMITTED, INFERRED_TYPE, LABELS, NEEDS_DOCUMENTS
 
 if TYPE_CHECKING:
     from mapping.rows import ReviewRow
@@ -42,11 +43,20 @@ def readiness(row: ReviewRow) -> str:
     if errors:
         return "Blocked: " + _some(errors)
     warnings = [
-        _label(p.code) for p in row.problems if not p.is_error and p.code not in _NOTHING_TO_CHECK
+        _label(p.code)
+        for p in row.problems
+        if not p.is_error and p.code not in _NOTHING_TO_CHECK and not _well_founded(p.code, row)
     ]
     if warnings:
         return f"{READY} · check: " + _some(warnings)
     return READY
+
+
+def _well_founded(code: str, row: ReviewRow) -> bool:
+    # A company is only ever guessed from evidence (a VAT number, "Ltd" in the name); a private
+    # debtor is the guess when there is none, and that is the one worth a look at a glance.
+    # The warning itself stays in "What to do" and the explain panel.
+    return code == INFERRED_TYPE and row.debtor.type == COMPANY
 
 
 def _some(labels: list[str]) -> str:

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import responses
 
-from kashflow import UnexpectedResponse
+from kashflow import Invoice, UnexpectedResponse
 from tests.unit.kashflow_fakes import BASE, add_login, calls_to, make_client
 
 
@@ -155,6 +155,26 @@ def test_known_pages_are_fetched_concurrently_and_reported_as_they_arrive():
     assert sorted(seen) == list(range(1, 1001))
     assert listed_numbers(listing) == list(range(1, 1001))
     assert progress[-1] == (10, 10)
+
+
+@responses.activate
+def test_each_invoice_is_parsed_once_and_delivered_as_the_object_listed(monkeypatch):
+    fake = FakeInvoiceList(range(1, 251))
+    serve(fake)
+    parse = Invoice.from_api
+    parsed: list[str] = []
+
+    def counting_parse(raw):
+        parsed.append(str(raw["Number"]))
+        return parse(raw)
+
+    monkeypatch.setattr(Invoice, "from_api", counting_parse)
+    delivered = []
+    listing = make_client().list_invoices(on_rows=lambda invoices, _: delivered.extend(invoices))
+
+    assert sorted(parsed, key=int) == [str(n) for n in range(1, 251)]  # once each
+    by_number = {invoice.number: invoice for invoice in delivered}
+    assert all(by_number[invoice.number] is invoice for invoice in listing.invoices)
 
 
 @responses.activate

@@ -13,7 +13,7 @@ from kashflow.models import Customer, Invoice
 from mapping import OPEN_STATUSES, Policy, map_invoices
 from mapping.by_customer import customer_lines
 from mapping.frame import ReviewFilter, filter_frame, rows_to_frame
-from mapping.problems import MISSING_EMAIL, NEEDS_DOCUMENTS, problem
+from mapping.problems import INFERRED_TYPE, MISSING_EMAIL, NEEDS_DOCUMENTS, problem
 from mapping.readiness import readiness
 from mapping.status import status_words
 from mapping.summary import (
@@ -105,6 +105,16 @@ def test_readiness_leaves_out_what_cannot_be_done_in_the_app():
     email = problem(MISSING_EMAIL, "No email address.")
     assert readiness(replace(row, problems=(documents,))) == "Ready"
     assert readiness(replace(row, problems=(documents, email))) == "Ready · check: no email"
+
+
+def test_readiness_flags_a_guessed_type_only_when_nothing_supports_it():
+    """A company is guessed from a VAT number or "Ltd"; a private debtor from nothing at all."""
+    (row,) = review_rows(invoice(1))
+    guessed = problem(INFERRED_TYPE, "Debtor type guessed.")
+    company = replace(row, debtor=replace(row.debtor, type="Company"), problems=(guessed,))
+    private = replace(row, debtor=replace(row.debtor, type="Private"), problems=(guessed,))
+    assert readiness(company) == "Ready"
+    assert readiness(private) == "Ready · check: type guessed"
 
 
 def test_totals_read_as_an_amount_in_so_many_invoices_never_in_brackets():

@@ -10,7 +10,7 @@ import pytest
 
 from store import open_database
 from store.database import DATABASE_FILE, side_files
-from store.secret_key import KEY_FILE
+from store.secret_key import KEY_FILE, load_fernet
 from store.submit_lock import LOCK_FILE, submit_lock
 from tests.storage_support import NOBODY, permissions_bind, run_python  # noqa: F401 - fixture
 from workflow.settings import Settings
@@ -49,7 +49,9 @@ def test_the_database_file_is_never_created_readable_by_others(tmp_path):
 
 def test_an_existing_folder_and_files_with_wider_access_are_narrowed(tmp_path):
     data_dir = tmp_path / "data"
-    open_workspace(data_dir).ledger.close()  # an earlier run, finished
+    # An earlier run, finished (a live connection's -shm must not be cut under it).
+    open_database(data_dir).close()
+    load_fernet(data_dir)
     database_file = data_dir / DATABASE_FILE
     leftovers = side_files(database_file)
     for side_file in leftovers:
