@@ -14,7 +14,9 @@ the same run:
 - the floor: latency × round trips (cases ÷ workers, rounded up).
 
 Prints wall time, requests, cases per second, the ratio to the floor and the speed-up over
-the sequential run.
+the sequential run, and checks exactly once: the cases the sandbox holds for each run, counted
+there, must be one per invoice. Cases only: no invoice PDFs are attached (see
+``bench.bench_documents`` for that).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import math
 import multiprocessing
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -43,16 +46,22 @@ class Run:
     seconds: float
     requests: int
     created: int
+    prefix: str  # of this run's invoice numbers, to count its cases at the sandbox
 
 
-def serve_sandbox(latency_ms: int, urls, stop) -> None:
-    """Child process: the Debitura sandbox with latency on every request, until told to stop."""
+def serve_sandbox(latency_ms: int, urls, stop, counts) -> None:
+    """Child process: the Debitura sandbox with latency on every request, until told to stop;
+    then how many cases it holds per run prefix, and how many distinct creditor references."""
     from sandbox.debitura_server import DebituraFaults, DebituraSandbox, DebituraSandboxConfig
 
     config = DebituraSandboxConfig(minimum_usd=Decimal(0))
     with DebituraSandbox(config, DebituraFaults(latency_ms=latency_ms)) as server:
         urls.put(server.url)
         stop.wait()
+        references = [case["creditorReference"] for case in server.cases()]
+    per_run = Counter(reference.split("-")[0] + "-" for reference in references)
+    distinct = Counter(reference.split("-")[0] + "-" for reference in set(references))
+    counts.put((dict(per_run), dict(distinct)))
 
 
 def synthetic_rows(count: int, prefix: str) -> list[ReviewRow]:
@@ -96,14 +105,15 @@ def timed_submit(url: str, cases: int, concurrency: int, label: str, data_dir: P
     client = DebituraClient(SANDBOX_API_KEY, base_url=url)
     target = DebituraTarget(client, url, True, False, "bench")
     ledger = SubmissionLedger(open_database(data_dir / f"run-{concurrency}"))
-    rows = synthetic_rows(cases, prefix=f"B{concurrency}-")
+    prefix = f"B{concurrency}-"
+    rows = synthetic_rows(cases, prefix=prefix)
     started = time.perf_counter()
     report = submit_cases(
         rows, target=target, ledger=ledger, account="bench", concurrency=concurrency
     )
     seconds = time.perf_counter() - started
     client.close()
-    return Run(label, concurrency, seconds, client.requests_sent, report.counts[CREATED])
+    return Run(label, concurrency, seconds, client.requests_sent, report.counts[CREATED], prefix)
 
 
 def main() -> None:
@@ -114,15 +124,22 @@ def main() -> None:
         "--concurrency",
         type=int,
         nargs="+",
-        default=sorted({DEFAULT_SUBMIT_CONCURRENCY, 8}),
+        # The default, half of it and double: what the choice was made from.
+        default=sorted(
+            {
+                max(1, DEFAULT_SUBMIT_CONCURRENCY // 2),
+                DEFAULT_SUBMIT_CONCURRENCY,
+                2 * DEFAULT_SUBMIT_CONCURRENCY,
+            }
+        ),
         help="pool sizes to measure",
     )
     parser.add_argument("--skip-sequential", action="store_true", help="no baseline (faster)")
     args = parser.parse_args()
 
-    urls, stop = multiprocessing.Queue(), multiprocessing.Event()
+    urls, counts, stop = multiprocessing.Queue(), multiprocessing.Queue(), multiprocessing.Event()
     child = multiprocessing.Process(
-        target=serve_sandbox, args=(args.latency_ms, urls, stop), daemon=True
+        target=serve_sandbox, args=(args.latency_ms, urls, stop, counts), daemon=True
     )
     child.start()
     runs: list[Run] = []
@@ -138,16 +155,25 @@ def main() -> None:
                 runs.append(timed_submit(url, args.cases, 1, "sequential (baseline)", Path(folder)))
     finally:
         stop.set()
-        child.join(timeout=10)
+    at_sandbox, distinct = counts.get(timeout=60)
+    child.join(timeout=10)
 
     print(f"Submit of {args.cases} cases, {args.latency_ms} ms latency per request")
-    print(f"{'run':<24}{'seconds':>9}{'requests':>10}{'created':>9}{'cases/s':>9}{'× floor':>9}")
+    print(
+        f"{'run':<24}{'seconds':>9}{'requests':>10}{'created':>9}{'at sandbox':>12}"
+        f"{'cases/s':>9}{'× floor':>9}"
+    )
     for run in runs:
         floor = math.ceil(args.cases / run.concurrency) * args.latency_ms / 1000
         print(
             f"{run.label:<24}{run.seconds:>9.2f}{run.requests:>10}{run.created:>9}"
-            f"{run.created / run.seconds:>9.1f}{run.seconds / floor:>9.2f}"
+            f"{at_sandbox.get(run.prefix, 0):>12}{run.created / run.seconds:>9.1f}"
+            f"{run.seconds / floor:>9.2f}"
         )
+    for run in runs:
+        held, unique = at_sandbox.get(run.prefix, 0), distinct.get(run.prefix, 0)
+        if not held == unique == args.cases:
+            print(f"{run.label}: NOT exactly once: {held} cases, {unique} invoices at the sandbox")
     baseline = next((run for run in runs if run.concurrency == 1), None)
     if baseline is not None:
         for run in runs:

@@ -204,7 +204,7 @@ class InvoiceDetail:
             )
             if part
         )
-        return cls(
+        detail = cls(
             line_items=tuple(LineItem.from_fields(item) for item in fields.objects("LineItems")),
             payment_lines=tuple(
                 PaymentLine.from_fields(item) for item in fields.objects("PaymentLines")
@@ -216,6 +216,11 @@ class InvoiceDetail:
             vat_number=fields.text("VATNumber"),
             permalink=fields.text("Permalink"),
         )
+        # A list row has none of it: such rows share one empty detail (fewer objects kept).
+        return NO_DETAIL if detail == NO_DETAIL else detail
+
+
+NO_DETAIL = InvoiceDetail()
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +247,7 @@ class Invoice:
     home_currency_gross_amount: Decimal | None = None
     customer_reference: str = ""
     # Empty for a list row; ``GET /invoices/{number}`` fills it (see ``InvoiceDetail``).
-    detail: InvoiceDetail = InvoiceDetail()
+    detail: InvoiceDetail = NO_DETAIL
 
     @classmethod
     def from_api(cls, raw: Any) -> Invoice:

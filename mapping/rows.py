@@ -377,7 +377,10 @@ def map_invoices(
     currency_unknown = frozenset(unknown_currency)
     customer_problems = customer_problems or {}
     debtors: dict[tuple[str, str | None], DebtorDraft] = {}
-    open_by_number: dict[str, list[Invoice]] = {}
+    # The first open invoice per number, and any others under it (rare): no list per number,
+    # since every object that outlives the loop makes the collector's full passes come sooner.
+    open_by_number: dict[str, Invoice] = {}
+    others_by_number: dict[str, list[Invoice]] = {}
     excluded: dict[str, int] = {}
     unknown_statuses: dict[str, int] = {}
     skipped_without_number = 0
@@ -394,13 +397,17 @@ def map_invoices(
             else:
                 _count(unknown_statuses, invoice.status)
             continue
-        copies = open_by_number.setdefault(invoice.number, [])
-        if invoice in copies:
+        first = open_by_number.get(invoice.number)
+        if first is None:
+            open_by_number[invoice.number] = invoice
+            continue
+        others = others_by_number.setdefault(invoice.number, [])
+        if invoice == first or invoice in others:
             duplicates += 1  # paging can return an invoice twice: one copy stands
             continue
-        copies.append(invoice)
+        others.append(invoice)
     rows: dict[str, ReviewRow] = {}
-    for number, (invoice, *others) in open_by_number.items():
+    for number, invoice in open_by_number.items():
         customer = _fetched_customer(invoice.customer_code, customers, unavailable)
         rows[number] = build_row(
             invoice,
@@ -410,7 +417,7 @@ def map_invoices(
             already_submitted=number in submitted,
             currency_known=number not in currency_unknown,
             import_problems=(
-                *_shared_number(number, others),
+                *_shared_number(number, others_by_number.get(number, [])),
                 *customer_problems.get(invoice.customer_code, ()),
             ),
         )

@@ -27,6 +27,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from store.transactions import immediate_transaction
+
 PENDING = "pending"  # the case exists; its document is to be read and attached
 UPLOADING = "uploading"  # the upload was sent (or about to be): outcome unknown until settled
 ATTACHED = "attached"  # Debitura has it (``file_id``): final
@@ -123,7 +125,7 @@ class CaseDocuments:
         """The row for this case's document, created ``pending`` when there is none (an
         existing row is returned as it is: its state decides what happens next)."""
         now = self._clock()
-        with self._conn:
+        with immediate_transaction(self._conn):
             self._conn.execute(
                 f"insert into {TABLE} (kashflow_account, debitura_target, invoice_number, "
                 "case_id, filename, state, attempts, created_at, updated_at) "
@@ -186,7 +188,7 @@ class CaseDocuments:
         params: list[Any],
     ) -> CaseDocument:
         marks = ", ".join("?" * len(allowed_from))
-        with self._conn:
+        with immediate_transaction(self._conn):
             cursor = self._conn.execute(
                 f"update {TABLE} set {assignments} where id = ? and state in ({marks})",
                 [*params, document.id, *allowed_from],

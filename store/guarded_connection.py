@@ -81,12 +81,14 @@ class GuardedConnection(sqlite3.Connection):
 
 
 def connect(
-    database_file: Path, *, busy_timeout: float, read_only: bool = False
+    database_file: Path, *, busy_timeout: float, read_only: bool = False, immutable: bool = False
 ) -> GuardedConnection:
-    """Open ``database_file`` (read-only through SQLite's ``mode=ro`` when asked)."""
+    """Open ``database_file`` (read-only through SQLite's ``mode=ro`` when asked; with
+    ``immutable``, also without locks or a -shm file: only for a file nobody is writing)."""
     with storage_faults(database_file, busy_timeout=busy_timeout):
         if read_only:
             uri = f"{database_file.resolve().as_uri()}?mode=ro"
+            uri += "&immutable=1" if immutable else ""
             connection = sqlite3.connect(
                 uri, uri=True, timeout=busy_timeout, factory=GuardedConnection
             )

@@ -2,7 +2,8 @@
 
 One row per (KashFlow company, Debitura target, invoice number). The row is written *before*
 the request leaves (state ``sending``) and updated when the answer arrives, each change
-committed at once, so a crash, a stopped page or a dropped connection between the two leaves
+committed before the next network call (a submit commits one round of its pool together:
+``grouped``), so a crash, a stopped page or a dropped connection between the two leaves
 ``sending`` behind: "the case may exist". The next submission of that invoice looks the case
 up by its creditor reference before sending anything.
 
@@ -45,7 +46,7 @@ from sqlite_utils import Database
 
 from store.guarded_connection import database_file_of
 from store.submit_lock import submit_lock
-from store.transactions import immediate_transaction
+from store.transactions import grouped_commit, immediate_transaction
 
 SENDING = "sending"
 CREATED = "created"
@@ -230,6 +231,11 @@ class SubmissionLedger:
                 submission_id = existing.id
         return self.by_id(submission_id)
 
+    def grouped(self) -> AbstractContextManager[None]:
+        """The state changes made in the block committed together, once, when it ends: for a
+        run that records many cases between its requests (see ``store.transactions``)."""
+        return grouped_commit(self._conn)
+
     def submit_lock(
         self,
         *,
@@ -323,7 +329,7 @@ class SubmissionLedger:
         """Forget a refusal of ``error_kind`` recorded by ``record_refusal_unsent`` (Debitura
         now accepts the body). A row that never sent anything goes; one with earlier sends
         stays ``failed`` with ``note`` and no remembered refusal."""
-        with self._conn:
+        with immediate_transaction(self._conn):
             self._conn.execute(
                 f"delete from {TABLE} where kashflow_account = ? and debitura_target = ? "
                 "and invoice_number = ? and state = ? and error_kind = ? and attempts = 0",
@@ -358,7 +364,7 @@ class SubmissionLedger:
     ) -> Submission:
         submission_id = submission.id if isinstance(submission, Submission) else submission
         marks = ", ".join("?" * len(allowed_from))
-        with self._conn:
+        with immediate_transaction(self._conn):
             cursor = self._conn.execute(
                 f"update {TABLE} set {assignments} where id = ? and state in ({marks})",
                 [*params, submission_id, *allowed_from],
@@ -375,8 +381,9 @@ class SubmissionLedger:
         self, where: str, params: list[Any], *, newest_first: bool = False
     ) -> list[Submission]:
         order = "s.updated_at desc, s.id desc" if newest_first else "s.id"
-        name = "c.name" if self._names_connections else "null"
-        join = "left join connections c on c.id = s.connection_id" if self._names_connections else ""
+        name, join = "null", ""
+        if self._names_connections:
+            name, join = "c.name", "left join connections c on c.id = s.connection_id"
         cursor = self._conn.execute(
             f"select s.*, {name} as connection_name from {TABLE} s {join} "
             f"where {where} order by {order}",

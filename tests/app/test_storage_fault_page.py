@@ -39,8 +39,10 @@ def test_a_damaged_data_file_shows_what_to_do_instead_of_a_traceback(app, page):
 
 def test_a_locked_data_file_shows_what_to_do(app, monkeypatch):
     monkeypatch.setattr(store.database, "BUSY_TIMEOUT_SECONDS", 0.2)
-    open_database(data_dir())
+    open_database(data_dir()).close()
     holder = sqlite3.connect(data_dir() / DATABASE_FILE, isolation_level=None)
+    # A program that shuts out readers too: with the write-ahead log, a mere writer does not.
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")
     try:
         app.run()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import cli
+import cli_commands
 from debitura import DebituraClient
 from kashflow import Credentials, KashFlowClient
 from mapping import Policy
@@ -377,16 +377,16 @@ def test_ctrl_c_mid_run_exits_130_and_the_next_run_finishes(start, tally, monkey
     world = start()
     world.debitura.faults.update(latency_ms=60, faults_only_on=["POST /cases"])
     printed = []
-    real_print = cli._print_outcome
+    real_print = cli_commands._print_outcome
 
     def print_then_interrupt(outcome) -> None:
         real_print(outcome)
         printed.append(outcome)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_print_outcome", print_then_interrupt)
+    monkeypatch.setattr(cli_commands, "_print_outcome", print_then_interrupt)
     interrupted = world.submit()
-    monkeypatch.setattr(cli, "_print_outcome", real_print)
+    monkeypatch.setattr(cli_commands, "_print_outcome", real_print)
     world.debitura.faults.reset()
     settle = world.submit()
     record(tally, world, [interrupted, settle], interrupted, action=True)

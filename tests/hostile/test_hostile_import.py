@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-import cli
+import cli_commands
 from tests.hostile.support import (
     AS_OF_ARG,
     check_ledger,
@@ -218,16 +218,16 @@ def test_an_invoice_that_changes_between_the_import_and_the_send(
     try:
         invoice = first_open(kashflow)
         number = str(invoice.number)
-        real_recheck = cli.recheck_selection
+        real_recheck = cli_commands.recheck_selection
 
         def recheck_after_a_change(*args, **kwargs):
             kashflow.set_invoice(invoice.number, **change)  # between the import and the send
             return real_recheck(*args, **kwargs)
 
-        monkeypatch.setattr(cli, "recheck_selection", recheck_after_a_change)
+        monkeypatch.setattr(cli_commands, "recheck_selection", recheck_after_a_change)
         env = cli_env(kashflow, debitura, tmp_path / "data")
         run = run_cli("submit", *AS_OF_ARG, "--invoice", number, env=env)
-        monkeypatch.setattr(cli, "recheck_selection", real_recheck)
+        monkeypatch.setattr(cli_commands, "recheck_selection", real_recheck)
         rows = run_cli("invoices", *AS_OF_ARG, env=env).rows()
         consistency = check_ledger(tmp_path / "data", debitura, expected_cases(rows))
         case = debitura.case_by_reference(number)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sandbox.debitura_data import USD_RATES
 from sandbox.debitura_server import SANDBOX_API_KEY, DebituraFaults
 from tests.integration.test_cli_connect import ROOT, login_env, run_cli
+from workflow.submit import DEFAULT_SUBMIT_CONCURRENCY
 
 
 def submit_env(world) -> dict[str, str]:
@@ -135,8 +136,12 @@ def test_a_selection_is_required(world):
 
 
 def test_ctrl_c_mid_run_then_running_again_sends_each_case_once(start_world):
-    world = start_world(DebituraFaults(latency_ms=300, faults_only_on=["POST /cases"]))
+    # More cases than the pool holds, so some are still to start when Ctrl+C comes.
+    world = start_world(
+        DebituraFaults(latency_ms=300, faults_only_on=["POST /cases"]), invoices=120, customers=30
+    )
     eligible = [row.invoice_number for row in world.eligible_rows()]
+    assert len(eligible) > 2 * DEFAULT_SUBMIT_CONCURRENCY
     as_of = world.policy.as_of.isoformat()
     process = subprocess.Popen(
         [sys.executable, "cli.py", "submit", "--as-of", as_of, "--all-eligible"],

@@ -44,7 +44,7 @@ runpy.run_path("cli.py", run_name="__main__")
 
 # `cli.py` that waits only a second for another submit.
 IMPATIENT_CLI = (
-    "import sys, cli; sys.modules['store.submit_lock'].DEFAULT_WAIT_SECONDS = 1; "
+    "import sys, cli, store.submit_lock; store.submit_lock.DEFAULT_WAIT_SECONDS = 1; "
     "sys.exit(cli.main(sys.argv[1:]))"
 )
 
@@ -73,7 +73,8 @@ def kashflow_account(server) -> str:
 
 
 def record_sent(data_dir, account: str, number: str) -> None:
-    ledger = SubmissionLedger(open_database(data_dir))
+    database = open_database(data_dir)
+    ledger = SubmissionLedger(database)
     submission = ledger.begin(
         account=account,
         target=SANDBOX_KEY,
@@ -82,6 +83,7 @@ def record_sent(data_dir, account: str, number: str) -> None:
         payload_fingerprint="fp",
     )
     ledger.mark_created(submission, case_id="c-1", case_reference="Q8OAXF3W")
+    database.close()  # as a finished run leaves it: no -wal or -shm file beside it
 
 
 def invoices_args(server) -> list[str]:

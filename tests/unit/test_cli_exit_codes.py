@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import cli
+import cli_commands
 from debitura import errors as debitura_errors
 from kashflow import errors as kashflow_errors
 from store import errors as store_errors
@@ -78,28 +79,36 @@ def error_classes() -> list[tuple[str, type[Exception]]]:
 
 def test_the_table_is_exactly_the_documented_codes():
     documented = {getattr(MODULES[api], name): code for (api, name), code in DOCUMENTED.items()}
-    assert documented == cli.EXIT_CODES
+    assert documented == cli_commands.EXIT_CODES
 
 
 @pytest.mark.parametrize(
     ("api", "cls"), error_classes(), ids=[f"{api}.{cls.__name__}" for api, cls in error_classes()]
 )
 def test_every_error_class_is_in_the_table_with_its_documented_code(api, cls):
-    assert cls in cli.EXIT_CODES, f"{api}.errors.{cls.__name__} has no exit code in cli.py"
+    assert cls in cli_commands.EXIT_CODES, (
+        f"{api}.errors.{cls.__name__} has no exit code in cli_commands.py"
+    )
     error = cls(Path("data")) if api == "store" else cls()
-    assert cli.exit_code_for(error) == DOCUMENTED[(api, cls.__name__)]
+    assert cli_commands.exit_code_for(error) == DOCUMENTED[(api, cls.__name__)]
 
 
 def test_an_unlisted_subclass_exits_with_its_base_class_code():
     class NewKindOfLockOut(kashflow_errors.AccountLocked):
         pass
 
-    assert cli.exit_code_for(NewKindOfLockOut()) == 5
+    assert cli_commands.exit_code_for(NewKindOfLockOut()) == 5
 
 
 def test_every_code_is_in_the_docstring_and_none_collides_with_the_cli_own_codes():
     paragraph = next(p for p in cli.__doc__.split("\n\n") if p.startswith("Exit codes:"))
-    for code in set(cli.EXIT_CODES.values()):
+    for code in set(cli_commands.EXIT_CODES.values()):
         assert re.search(rf"\b{code} [A-Za-z]", paragraph), f"exit code {code} is not documented"
-    own = {0, 1, cli.EXIT_USAGE, cli.EXIT_CASES_NOT_SENT, cli.EXIT_CASES_UNCONFIRMED}
-    assert not own & set(cli.EXIT_CODES.values())
+    own = {
+        0,
+        1,
+        cli_commands.EXIT_USAGE,
+        cli_commands.EXIT_CASES_NOT_SENT,
+        cli_commands.EXIT_CASES_UNCONFIRMED,
+    }
+    assert not own & set(cli_commands.EXIT_CODES.values())

@@ -249,6 +249,7 @@ def test_cli_errors_and_dry_run_bodies_reach_the_terminal_without_controls(monke
     import argparse
 
     import cli
+    import cli_commands
     from kashflow import KashFlowError
 
     def hostile_command(args):
@@ -263,4 +264,7 @@ def test_cli_errors_and_dry_run_bodies_reach_the_terminal_without_controls(monke
     printed = capsys.readouterr().err
     assert "\x1b" not in printed and "\u009b" not in printed and "\r" not in printed
     assert "KashFlow said:" in printed
-    assert cli.json_for_terminal('{"name": "a\u009bb\u202e"}') == '{"name": "a\\u009bb\\u202e"}'
+    assert (
+        cli_commands.json_for_terminal('{"name": "a\u009bb\u202e"}')
+        == '{"name": "a\\u009bb\\u202e"}'
+    )
