@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlite_utils import Database
@@ -11,6 +10,7 @@ from sqlite_utils.db import NotFoundError
 
 from kashflow import Credentials
 from store.guarded_connection import is_read_only
+from store.transactions import utc_now
 
 
 class StoredCredentialsUnreadable(Exception):
@@ -63,7 +63,7 @@ class ConnectionStore:
         changes nothing that matters); saving a new one fails like any write there
         (``DataDirNotWritable``).
         """
-        now = _now()
+        now = utc_now()
         existing = self.find(credentials.username, base_url, is_demo)
         if self._read_only and existing is not None:
             return existing
@@ -114,7 +114,7 @@ class ConnectionStore:
     def touch(self, connection_id: int, *, company_name: str | None = None) -> None:
         if self._read_only:
             return  # "last used" is a convenience, not worth failing a read-only run for
-        changes = {"last_used_at": _now()}
+        changes = {"last_used_at": utc_now()}
         if company_name:
             changes["company_name"] = company_name
         self._table.update(connection_id, changes)
@@ -160,8 +160,3 @@ def _saved(row: dict) -> SavedConnection:
         last_used_at=row["last_used_at"] or "",
         reference_prefix=row.get("reference_prefix") or "",
     )
-
-
-def _now() -> str:
-    # Microseconds so "most recently used" orders correctly within one second.
-    return datetime.now(UTC).isoformat(timespec="microseconds")

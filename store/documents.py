@@ -22,12 +22,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
-from store.transactions import immediate_transaction
+from store.transactions import immediate_transaction, move_state, utc_now
 
 PENDING = "pending"  # the case exists; its document is to be read and attached
 UPLOADING = "uploading"  # the upload was sent (or about to be): outcome unknown until settled
@@ -86,14 +85,10 @@ class CaseDocument:
         )
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
 class CaseDocuments:
     """Reads and state changes of the ``case_documents`` table; every change commits at once."""
 
-    def __init__(self, database: Database, *, clock: Callable[[], str] = _now) -> None:
+    def __init__(self, database: Database, *, clock: Callable[[], str] = utc_now) -> None:
         self._database = database
         self._conn: sqlite3.Connection = database.conn
         self._clock = clock
@@ -187,14 +182,9 @@ class CaseDocuments:
         assignments: str,
         params: list[Any],
     ) -> CaseDocument:
-        marks = ", ".join("?" * len(allowed_from))
-        with immediate_transaction(self._conn):
-            cursor = self._conn.execute(
-                f"update {TABLE} set {assignments} where id = ? and state in ({marks})",
-                [*params, document.id, *allowed_from],
-            )
+        moved = move_state(self._conn, TABLE, document.id, allowed_from, assignments, params)
         current = self._select("id = ?", [document.id])[0]
-        if cursor.rowcount != 1:
+        if not moved:
             raise DocumentStateError(
                 f"The document of invoice {current.invoice_number} is {current.state}; "
                 f"expected {' or '.join(allowed_from)}."

@@ -39,14 +39,13 @@ import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from store.guarded_connection import database_file_of
 from store.submit_lock import submit_lock
-from store.transactions import grouped_commit, immediate_transaction
+from store.transactions import grouped_commit, immediate_transaction, move_state, utc_now
 
 SENDING = "sending"
 CREATED = "created"
@@ -115,14 +114,10 @@ class Submission:
         )
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
 class SubmissionLedger:
     """Reads and state changes of the ``submissions`` table; every change commits at once."""
 
-    def __init__(self, database: Database, *, clock: Callable[[], str] = _now) -> None:
+    def __init__(self, database: Database, *, clock: Callable[[], str] = utc_now) -> None:
         self._database = database
         self._conn: sqlite3.Connection = database.conn
         self._clock = clock
@@ -363,14 +358,9 @@ class SubmissionLedger:
         params: list[Any],
     ) -> Submission:
         submission_id = submission.id if isinstance(submission, Submission) else submission
-        marks = ", ".join("?" * len(allowed_from))
-        with immediate_transaction(self._conn):
-            cursor = self._conn.execute(
-                f"update {TABLE} set {assignments} where id = ? and state in ({marks})",
-                [*params, submission_id, *allowed_from],
-            )
+        moved = move_state(self._conn, TABLE, submission_id, allowed_from, assignments, params)
         current = self.by_id(submission_id)
-        if cursor.rowcount != 1:
+        if not moved:
             raise LedgerError(
                 f"Submission of invoice {current.invoice_number} is {current.state}; "
                 f"expected {' or '.join(allowed_from)}."

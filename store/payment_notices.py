@@ -24,12 +24,11 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
-from store.transactions import immediate_transaction
+from store.transactions import immediate_transaction, move_state, utc_now
 
 SENDING = "sending"
 SENT = "sent"
@@ -89,14 +88,10 @@ class PaymentNotice:
         )
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
 class PaymentNotices:
     """Reads and state changes of the ``payment_notices`` table; every change commits at once."""
 
-    def __init__(self, database: Database, *, clock: Callable[[], str] = _now) -> None:
+    def __init__(self, database: Database, *, clock: Callable[[], str] = utc_now) -> None:
         self._database = database
         self._conn: sqlite3.Connection = database.conn
         self._clock = clock
@@ -204,14 +199,9 @@ class PaymentNotices:
         params: list[Any],
     ) -> PaymentNotice:
         notice_id = notice.id if isinstance(notice, PaymentNotice) else notice
-        marks = ", ".join("?" * len(allowed_from))
-        with self._conn:
-            cursor = self._conn.execute(
-                f"update {TABLE} set {assignments} where id = ? and state in ({marks})",
-                [*params, notice_id, *allowed_from],
-            )
+        moved = move_state(self._conn, TABLE, notice_id, allowed_from, assignments, params)
         current = self.by_id(notice_id)
-        if cursor.rowcount != 1:
+        if not moved:
             raise PaymentNoticeError(
                 f"The payment notice for invoice {current.invoice_number} is {current.state}; "
                 f"expected {' or '.join(allowed_from)}."

@@ -6,6 +6,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 
 # The connection whose changes this thread is grouping into one commit (``grouped_commit``).
 _grouping = threading.local()
@@ -40,6 +41,31 @@ def immediate_transaction(connection: sqlite3.Connection) -> Iterator[None]:
         with suppress(sqlite3.Error):
             connection.rollback()
         raise
+
+
+def move_state(
+    connection: sqlite3.Connection,
+    table: str,
+    row_id: int,
+    allowed_from: tuple[str, ...],
+    assignments: str,
+    params: list,
+) -> bool:
+    """Set ``assignments`` on one row only while its state is one of ``allowed_from`` (the
+    state machines' guard against acting on a stale read), in its own transaction; True when
+    the row moved."""
+    marks = ", ".join("?" * len(allowed_from))
+    with immediate_transaction(connection):
+        cursor = connection.execute(
+            f"update {table} set {assignments} where id = ? and state in ({marks})",
+            [*params, row_id, *allowed_from],
+        )
+    return cursor.rowcount == 1
+
+
+def utc_now() -> str:
+    """The store's timestamps: UTC, ISO 8601, to the microsecond (they order rows)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 @contextmanager
