@@ -65,7 +65,7 @@ def sent_cases_table(cases: Sequence[SentCase]) -> None:
         key="sent_cases_table",
         column_config={
             "Amount": st.column_config.TextColumn(alignment="right"),
-            "Recovered": st.column_config.TextColumn(alignment="right"),
+            "Recovered": st.column_config.TextColumn(width=140, alignment="right"),
             "Where it stands": st.column_config.TextColumn(width=250),
             "Needs from you": st.column_config.TextColumn(width=300),
         },
@@ -93,9 +93,17 @@ def recovered_totals_panel(cases: Sequence[SentCase]) -> None:
     if not totals:
         st.caption("No money recovered on these cases yet.")
         return
-    columns = st.columns(max(len(totals), 3))  # at least three: a lone figure stays narrow
-    for column, (currency, amount) in zip(columns, totals.items(), strict=False):
-        column.metric(f"Recovered ({currency})", f"{currency} {display_money(amount, currency)}")
+    # Three to a row: a lone figure stays narrow, and a fourth would clip at 1366 px.
+    figures = list(totals.items())
+    for start in range(0, len(figures), _FIGURES_PER_ROW):
+        row = figures[start : start + _FIGURES_PER_ROW]
+        for column, (currency, amount) in zip(st.columns(_FIGURES_PER_ROW), row, strict=False):
+            column.metric(
+                f"Recovered ({currency})", f"{currency} {display_money(amount, currency)}"
+            )
+
+
+_FIGURES_PER_ROW = 3
 
 
 def account_notices(result: FollowThrough | None) -> None:
