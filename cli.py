@@ -147,6 +147,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     cases_parser.set_defaults(command=_command("command_cases"))
 
+    audit_parser = commands.add_parser(
+        "audit", help="who did what: the audit log, newest first, with the Audit log page's filters"
+    )
+    audit_parser.add_argument(
+        "--who", metavar="EMAIL", help="one person's entries ('local' without sign-in)"
+    )
+    audit_parser.add_argument(
+        "--event",
+        action="append",
+        metavar="NAME",
+        help="only this event (repeatable), e.g. case_created",
+    )
+    audit_parser.add_argument(
+        "--since", type=date.fromisoformat, metavar="YYYY-MM-DD", help="from this day (UTC)"
+    )
+    audit_parser.add_argument(
+        "--until",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="to this day, inclusive (UTC)",
+    )
+    audit_parser.add_argument(
+        "--search", metavar="TEXT", default="", help="TEXT in the details (an invoice number, say)"
+    )
+    audit_parser.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    audit_parser.set_defaults(command=_command("command_audit"))
+
     sandbox_parser = commands.add_parser("sandbox", help="run the sandbox servers on 127.0.0.1")
     sandbox_parser.add_argument(
         "--kashflow-port",

@@ -24,6 +24,8 @@ from mapping.problems import ALREADY_SUBMITTED
 from store import SecretKeyError, StorageError, StoredCredentialsUnreadable
 from store import errors as store_errors
 from workflow import decision
+from workflow.audit import AuditFilter, audit_entries
+from workflow.audit_output import audit_csv, audit_json, audit_text
 from workflow.connect import ActiveConnection, connect_typed, reconnect, set_reference_prefix
 from workflow.contract import AgreementUnsigned, check_contract, sending_target
 from workflow.debitura_target import DebituraTarget, resolve_debitura
@@ -100,6 +102,7 @@ EXIT_CODES: dict[type[Exception], int] = {
     store_errors.DatabaseLocked: 52,
     store_errors.DiskFull: 53,
     store_errors.SubmitInProgress: 54,
+    store_errors.DatabaseUnreachable: 55,  # PostgreSQL (APP_DATABASE_URL) not reached
 }
 CODED_ERRORS = (KashFlowError, DebituraError, StorageError)
 
@@ -444,6 +447,26 @@ def command_cases(args: argparse.Namespace) -> int:
     render = {"json": cases_json, "csv": cases_csv, "table": cases_table}[args.format]
     sys.stdout.write(render(followed))
     return EXIT_CASES_UNREAD if followed.listing_error else 0
+
+
+def command_audit(args: argparse.Namespace) -> int:
+    """The audit log (the Audit log page's entries and filters), newest first."""
+    workspace = Workspace.open(Settings.load(), read_only=True)
+    try:
+        wanted = AuditFilter(
+            actor=args.who,
+            events=tuple(args.event or ()),
+            first_day=args.since,
+            last_day=args.until,
+            text=args.search,
+        )
+    except ValueError as error:
+        print(terminal_text(str(error)), file=sys.stderr)
+        return EXIT_USAGE
+    entries = audit_entries(workspace.audit, wanted)
+    render = {"json": audit_json, "csv": audit_csv, "table": audit_text}[args.format]
+    sys.stdout.write(render(entries))
+    return 0
 
 
 def command_notify_paid(args: argparse.Namespace) -> int:

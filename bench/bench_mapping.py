@@ -1,31 +1,45 @@
-"""Benchmark: map 100,000 KashFlow invoices of 20,000 customers into review rows.
+"""Benchmark: KashFlow JSON -> models (parsing) -> review rows (mapping), against a baseline.
 
-Run from the project root: ``python -m bench.bench_mapping [--invoices N --customers M]``.
+Run from the project root: ``python -m bench.bench_mapping [--sizes 1000,20000,50000 --runs 5
+--baseline 00c4634]``.
 
-Prints parse time (``from_api``), ``map_invoices`` (mapping + validation, each customer mapped
-once), the two together, rows per second counting the rows produced (open invoices), and
-``map_invoices`` against a naive baseline measured in the same run (the debtor mapped again
-for every invoice), their ratio, and ``rows_to_frame`` on 20,000 rows. Both mappings run with the
-garbage collector on, as in the app. Data are generated with a fixed seed in KashFlow's JSON
-shapes: mixed key casings, 4-6 decimal amounts as numbers and strings, dates with and without
-offsets, varied address layouts, currencies and statuses.
+For each size (invoices listed; one customer per five invoices) it reports, in one run, the
+median over ``--runs`` runs of: parsing (``Invoice.from_api`` and ``Customer.from_api`` for
+every record, in rows read per second), mapping (``map_invoices``: debtors, amounts, checks,
+order; in rows *produced* per second, i.e. open invoices), the two together (rows produced
+per second) and, apart, ``rows_to_frame`` (the review grid's DataFrame), for this checkout
+and for the baseline commit, and their ratio. The baseline is checked out with ``git
+worktree`` into a temporary folder (removed afterwards); each side runs in its own child
+process, ``--rounds`` times in turn, on the same generated data. The garbage collector is on,
+as in the app. Each side also prints a digest of everything it parsed and mapped: the two must
+agree (the benchmark fails otherwise), so a faster path cannot change a result unnoticed.
+
+Data are generated with a fixed seed in KashFlow's JSON shapes: mixed key casings, 4-6
+decimal amounts as numbers and strings, dates with and without offsets, varied address
+layouts, currencies and statuses.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
+import json
 import random
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from kashflow.models import Customer, Invoice
-from mapping.debtor import map_debtor
-from mapping.frame import rows_to_frame
-from mapping.policy import Policy
-from mapping.rows import MappingResult, ReviewRow, build_row, invoice_sort_key, map_invoices
-from mapping.status import canonical_status, is_open_status
+ROOT = Path(__file__).resolve().parents[1]
+STEPS = ("parse", "map", "frame")
+BASELINE = "00c4634"  # before issue 13's mapping work
 
 AS_OF = date(2026, 11, 21)
 SEED = 20261121
@@ -206,92 +220,143 @@ def generate(
     return invoices, customers
 
 
-def naive_map_invoices(
-    invoices: Iterable[Invoice], customers: Mapping[str, Customer], policy: Policy
-) -> MappingResult:
-    """The baseline: same rows, but every invoice maps its customer's debtor again."""
-    rows: dict[str, ReviewRow] = {}
-    excluded: dict[str, int] = {}
-    unknown: dict[str, int] = {}
-    for invoice in invoices:
-        status = canonical_status(invoice.status)
-        if not is_open_status(status):
-            if status:
-                excluded[status] = excluded.get(status, 0) + 1
-            else:
-                unknown[invoice.status] = unknown.get(invoice.status, 0) + 1
-            continue
-        customer = customers.get(invoice.customer_code)
-        draft = map_debtor(customer, fallback_name=invoice.customer_name)
-        rows[invoice.number] = build_row(invoice, draft, policy)
-    ordered = tuple(rows[number] for number in sorted(rows, key=invoice_sort_key))
-    return MappingResult(rows=ordered, excluded=excluded, unknown_statuses=unknown)
+def measure(code: Path, invoice_count: int, runs: int) -> dict[str, Any]:
+    """Parse and map ``runs`` times with the code of the checkout at ``code`` (imported from
+    there: call this in a fresh process). Seconds per run, rows, and a digest of the results."""
+    sys.path.insert(0, str(code))
+    import pandas as pd
 
+    from kashflow.models import Customer, Invoice
+    from mapping.frame import rows_to_frame
+    from mapping.policy import Policy
+    from mapping.rows import map_invoices
 
-def _best_of(runs: int, action: Callable[[], Any]) -> tuple[float, Any]:
-    best, result = float("inf"), None
+    raw_invoices, raw_customers = generate(invoice_count, max(1, invoice_count // 5))
+    # As the client reads KashFlow's answers: numbers with a fraction become Decimal.
+    raw_invoices, raw_customers = json.loads(
+        json.dumps([raw_invoices, raw_customers]), parse_float=Decimal
+    )
+    policy = Policy(as_of=AS_OF)
+    warm = [Invoice.from_api(raw) for raw in raw_invoices[:1000]]  # load pycountry/phonenumbers
+    map_invoices(warm, {c.code: c for c in map(Customer.from_api, raw_customers)}, policy)
+    parse_seconds, map_seconds, frame_seconds = [], [], []
+    invoices: list[Any] = []
+    customers: dict[str, Any] = {}
+    result: Any = None
     for _ in range(runs):
+        invoices, customers, result = (
+            [],
+            {},
+            None,
+        )  # one run's objects alive at a time, as in the app
         started = time.perf_counter()
-        result = action()
-        best = min(best, time.perf_counter() - started)
-    return best, result
+        invoices = [Invoice.from_api(raw) for raw in raw_invoices]
+        customers = {c.code: c for c in map(Customer.from_api, raw_customers)}
+        parsed = time.perf_counter()
+        result = map_invoices(invoices, customers, policy)
+        mapped = time.perf_counter()
+        frame = rows_to_frame(result.rows)
+        framed = time.perf_counter()
+        parse_seconds.append(parsed - started)
+        map_seconds.append(mapped - parsed)
+        frame_seconds.append(framed - mapped)
+    digest = hashlib.sha256()
+    for item in (invoices, sorted(customers.items()), result):
+        digest.update(repr(item).encode())
+    digest.update(pd.util.hash_pandas_object(frame).to_numpy().tobytes())
+    digest.update(repr(frame.dtypes.to_dict()).encode())
+    return {
+        "parse": parse_seconds,
+        "map": map_seconds,
+        "frame": frame_seconds,
+        "read": len(raw_invoices) + len(raw_customers),
+        "rows": len(result.rows),
+        "digest": digest.hexdigest(),
+    }
 
 
-def _parsed(
-    invoice_count: int, customer_count: int
-) -> tuple[float, list[Invoice], dict[str, Customer]]:
-    """Seconds to parse, and the parsed records. KashFlow's JSON is dropped on return, as
-    the import keeps the parsed invoices only."""
-    raw_invoices, raw_customers = generate(invoice_count, customer_count)
-    started = time.perf_counter()
-    invoices = [Invoice.from_api(raw) for raw in raw_invoices]
-    customers = {c.code: c for c in map(Customer.from_api, raw_customers)}
-    return time.perf_counter() - started, invoices, customers
+@contextlib.contextmanager
+def worktree(commit: str) -> Iterator[Path]:
+    """A checkout of ``commit`` in a temporary folder (this checkout's branches untouched),
+    removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="bench-mapping-") as parent:
+        path = Path(parent) / "checkout"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(path), commit],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        try:
+            yield path
+        finally:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(path)],
+                cwd=ROOT,
+                check=False,
+                capture_output=True,
+            )
+
+
+def _in_child(code: Path, invoice_count: int, runs: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--measure", str(code), "--sizes", str(invoice_count)]
+    command += ["--runs", str(runs)]
+    finished = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(finished.stdout)
+
+
+def _rate(count: int, seconds: list[float]) -> float:
+    return count / statistics.median(seconds)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--invoices", type=int, default=100_000)
-    parser.add_argument("--customers", type=int, default=20_000)
-    parser.add_argument("--frame-rows", type=int, default=20_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", default="1000,20000,50000", help="invoices listed, per size")
+    parser.add_argument("--runs", type=int, default=5, help="runs per side and round")
+    parser.add_argument("--rounds", type=int, default=2, help="child processes per side, taken "
+                        "in turn (a noisy machine slows one side, not both)")  # fmt: skip
+    parser.add_argument("--baseline", default=BASELINE, help="commit to compare with")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # in a child process
     options = parser.parse_args(argv)
+    sizes = [int(size) for size in options.sizes.split(",")]
+    if options.measure is not None:
+        print(json.dumps(measure(options.measure, sizes[0], options.runs)))
+        return
 
-    parse_seconds, invoices, customers = _parsed(options.invoices, options.customers)
-    policy = Policy(as_of=AS_OF)
-    map_invoices(invoices[:1000], customers, policy)  # load pycountry/phonenumbers data once
-
-    mapped_seconds, result = _best_of(
-        options.runs, lambda: map_invoices(invoices, customers, policy)
-    )
-    naive_seconds, naive = _best_of(
-        options.runs, lambda: naive_map_invoices(invoices, customers, policy)
-    )
-    assert [row.to_dict() for row in naive.rows[:500]] == [
-        row.to_dict() for row in result.rows[:500]
-    ], "baseline and map_invoices disagree"
-    frame_rows = result.rows[: options.frame_rows]
-    frame_seconds, _ = _best_of(options.runs, lambda: rows_to_frame(frame_rows))
-
-    count, produced = len(invoices), len(result.rows)
-    # Rows per second count the rows produced (open invoices), not the invoices read.
-    table = [
-        ("from_api (invoices + customers)", count, count, parse_seconds),
-        ("map_invoices (memo per customer)", count, produced, mapped_seconds),
-        ("parse + map_invoices", count, produced, parse_seconds + mapped_seconds),
-        ("baseline: debtor mapped per invoice", count, produced, naive_seconds),
-        ("rows_to_frame", len(frame_rows), len(frame_rows), frame_seconds),
-    ]
-    print(f"{'step':<38} {'in':>8} {'out':>8} {'seconds':>9} {'out/s':>11}")
-    for label, rows_in, rows_out, seconds in table:
-        print(
-            f"{label:<38} {rows_in:>8,} {rows_out:>8,} {seconds:>9.3f} {rows_out / seconds:>11,.0f}"
-        )
-    print(
-        f"open rows: {len(result.rows):,}; eligible: {sum(r.eligible for r in result.rows):,}; "
-        f"excluded: {dict(result.excluded)}; unknown: {dict(result.unknown_statuses)}"
-    )
-    print(f"map_invoices is {naive_seconds / mapped_seconds:.1f}x the baseline's speed")
+    print("medians over runs (more for small sizes); rows = open invoices produced")
+    header = f"{'invoices':>8} {'rows':>7}  {'step':<13}{'baseline/s':>12}{'now/s':>12}{'ratio':>7}"
+    print(header)
+    with worktree(options.baseline) as baseline_code:
+        for size in sizes:
+            sides: dict[str, dict[str, Any]] = {}
+            for _ in range(options.rounds):
+                for label, code in (("baseline", baseline_code), ("now", ROOT)):
+                    # Small sizes take more runs, for a median that means something.
+                    found = _in_child(code, size, max(options.runs, 20_000 // size))
+                    side = sides.setdefault(label, {**found, **{step: [] for step in STEPS}})
+                    for step in STEPS:
+                        side[step] += found[step]
+            base, now = sides["baseline"], sides["now"]
+            print(f"{size:>8,} invoices: {len(now['map'])} runs per side")
+            if base["digest"] != now["digest"]:
+                sys.exit(f"{size:,} invoices: results differ from the baseline's")
+            together = {
+                label: [p + m for p, m in zip(side["parse"], side["map"], strict=True)]
+                for label, side in sides.items()
+            }
+            for step, count, old, new in (
+                ("parse", now["read"], base["parse"], now["parse"]),
+                ("map", now["rows"], base["map"], now["map"]),
+                ("parse + map", now["rows"], together["baseline"], together["now"]),
+                ("rows_to_frame", now["rows"], base["frame"], now["frame"]),
+            ):
+                old_rate, new_rate = _rate(count, old), _rate(count, new)
+                print(
+                    f"{size:>8,} {now['rows']:>7,}  {step:<13}{old_rate:>12,.0f}{new_rate:>12,.0f}"
+                    f"{new_rate / old_rate:>6.1f}x"
+                )
+    print("parse counts records read (invoices + customers); the others count rows produced")
+    print("results identical to the baseline's (digest of every model and row) at every size")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Benchmark: how long the Review page takes to redraw after a filter change, at 20,000 rows.
+"""Benchmark (server time only): the Review page's script run after a filter change, 20,000 rows.
 
 Run from the project root: ``python -m bench.bench_review [--invoices N]``.
 
@@ -6,7 +6,8 @@ The page runs in Streamlit's AppTest (the real page script, in this process) aga
 sandbox holding ``--invoices`` open invoices. After the import, each filter change is timed as
 the full script run it causes (filtering, totals, chart, grid serialisation). The baseline, in
 the same run, is the same page over a 1,000-invoice account, so the ratio shows how the redraw
-grows with the data. Browser painting is not included: the grid draws only visible rows.
+grows with the data. This is server time only: what the analyst waits for in a browser
+(the websocket, the browser drawing the page) is measured by ``bench/bench_browser.py``.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ def main() -> None:
     base = statistics.median(results["baseline"][1])
     large = statistics.median(results["large"][1])
     print(f"redraw at {results['large'][2]} rows is {large / base:.1f}× the baseline's")
+    print("Server time only (AppTest): the browser's figures are bench/bench_browser.py's.")
 
 
 if __name__ == "__main__":

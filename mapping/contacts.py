@@ -21,7 +21,10 @@ def first_email(text: str) -> str:
     """
     if "@" not in text:
         return text.strip()
-    return next(part for part in _ADDRESS_SEPARATOR.split(text) if "@" in part)
+    for part in _ADDRESS_SEPARATOR.split(text):
+        if "@" in part:
+            return part
+    raise AssertionError("unreachable: the text has an @, so one of its parts does")
 
 
 def chosen_contact(customer: Customer) -> Contact | None:
@@ -32,7 +35,10 @@ def chosen_contact(customer: Customer) -> Contact | None:
     'B'
     """
     contacts = customer.contacts
-    return next((c for c in contacts if c.is_primary), contacts[0] if contacts else None)
+    for contact in contacts:
+        if contact.is_primary:
+            return contact
+    return contacts[0] if contacts else None
 
 
 def pick_email(customer: Customer) -> str:
@@ -42,11 +48,14 @@ def pick_email(customer: Customer) -> str:
     ...     "Contacts": [{"Email": ""}, {"Email": "sue@acme.com"}]}))
     'sue@acme.com'
     """
-    primary = next((c for c in customer.contacts if c.is_primary and c.email), None)
-    if primary is not None:
-        return first_email(primary.email)
-    with_email = next((c for c in customer.contacts if c.email), None)
-    return first_email(with_email.email if with_email is not None else customer.email)
+    first_with_email = None
+    for contact in customer.contacts:
+        if contact.email:
+            if contact.is_primary:
+                return first_email(contact.email)
+            if first_with_email is None:
+                first_with_email = contact
+    return first_email(first_with_email.email if first_with_email is not None else customer.email)
 
 
 def pick_phone(customer: Customer) -> str:
@@ -71,9 +80,18 @@ def contact_name(customer: Customer) -> str:
     >>> contact_name(Customer.from_api({"Contacts": [{"Firstname": "Sue", "LastName": "Bell"}]}))
     'Sue Bell'
     """
-    contact = chosen_contact(customer)
+    return name_of(chosen_contact(customer))
+
+
+def name_of(contact: Contact | None) -> str:
+    """A contact's Name, else its first and last names; ``""`` for no contact.
+
+    >>> name_of(None), name_of(Contact(first_name="Sue")), name_of(Contact(name="Sue Bell"))
+    ('', 'Sue', 'Sue Bell')
+    """
     if contact is None:
         return ""
-    return contact.name or " ".join(
-        part for part in (contact.first_name, contact.last_name) if part
-    )
+    if contact.name:
+        return contact.name
+    first, last = contact.first_name, contact.last_name
+    return f"{first} {last}" if first and last else first or last

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 _LONDON = ZoneInfo("Europe/London")
 
 
+@lru_cache(maxsize=8192)  # a ledger has a few thousand due dates: one int per date, shared
 def days_overdue(due: date | None, as_of: date) -> int:
     """Whole days past the due date; 0 when not yet due, due today, or the date is unknown.
 

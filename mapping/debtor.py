@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from kashflow.models import Customer
 from mapping.address import split_address, tidy_postcode, us_state_code
-from mapping.contacts import contact_name, pick_email, pick_phone
+from mapping.contacts import chosen_contact, name_of, pick_email, pick_phone
 from mapping.country import DEFAULT_COUNTRY, country_from_text, resolve_country
 from mapping.debtor_type import infer_debtor_type, parse_debtor_type
+from mapping.frozen import slot_builder
 from mapping.phone import format_phone
 from mapping.problems import Problem
 from mapping.validation import debtor_problems
@@ -120,7 +121,7 @@ class DebtorDraft:
             debtor_type=debtor.type,
             type_reason=type_reason,
         )
-        return cls(
+        return _new_draft(
             debtor=debtor,
             type_reason=type_reason,
             country_source=country_source,
@@ -132,6 +133,11 @@ class DebtorDraft:
             errors=errors,
             warnings=warnings,
         )
+
+
+# Debtor(...) and DebtorDraft(...) without their per-field look-ups: one of each per customer.
+_new_debtor = slot_builder(Debtor)
+_new_draft = slot_builder(DebtorDraft)
 
 
 def map_debtor(customer: Customer | None, *, fallback_name: str = "") -> DebtorDraft:
@@ -163,11 +169,12 @@ def map_debtor(customer: Customer | None, *, fallback_name: str = "") -> DebtorD
     lines = address.lines
     country, country_source = resolve_country(address.country_code, address.country_name, lines)
     split = split_address(lines, address.postcode, country)
-    name = customer.name or fallback_name.strip() or customer.display_name or contact_name(customer)
+    contact_person = name_of(chosen_contact(customer))
+    name = customer.name or fallback_name.strip() or customer.display_name or contact_person
     guess = infer_debtor_type(name, customer.vat_number)
     phone_raw = pick_phone(customer)
     phone, phone_valid = format_phone(phone_raw, country)
-    debtor = Debtor(
+    debtor = _new_debtor(
         type=guess.type,
         name=name,
         email=pick_email(customer),
@@ -177,7 +184,7 @@ def map_debtor(customer: Customer | None, *, fallback_name: str = "") -> DebtorD
         city=split.city,
         country=country,
         state=split.state,
-        contact_person=contact_name(customer),
+        contact_person=contact_person,
         company_registration_number=customer.vat_number,
     )
     return DebtorDraft.checked(

@@ -27,6 +27,7 @@ MINOR_UNITS: dict[str, int] = {
 _DEFAULT_MINOR_UNITS = 2
 
 _CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP, traps=[])
+MONEY_CONTEXT = _CONTEXT  # for arithmetic on amounts elsewhere: the same rules, never raising
 _ONE = Decimal(1)
 _QUANTUM_BY_CURRENCY = {code: Decimal(1).scaleb(-units) for code, units in MINOR_UNITS.items()}
 _DEFAULT_QUANTUM = Decimal(1).scaleb(-_DEFAULT_MINOR_UNITS)
@@ -134,14 +135,16 @@ def money_text(amount: Decimal | None, currency: str) -> str:
     >>> money_text(Decimal("-12.5"), "EUR"), money_text(None, "GBP")
     ('-€12.50', '')
     """
-    shown = display_money(amount, currency)
-    if not shown:
+    rounded = round_money(amount, currency)
+    if rounded is None:
         return ""
+    shown = f"{rounded:,f}"  # display_money's text, without a second call per amount
     symbol = CURRENCY_SYMBOLS.get(currency)
     if symbol is None:
         return f"{currency} {shown}".strip()
-    sign, digits = ("-", shown[1:]) if shown.startswith("-") else ("", shown)
-    return f"{sign}{symbol}{digits}"
+    if shown[0] == "-":
+        return f"-{symbol}{shown[1:]}"
+    return symbol + shown
 
 
 def convert(amount: Decimal, rate: Decimal) -> Decimal | None:

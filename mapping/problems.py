@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mapping.frozen import slot_builder
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -99,7 +101,10 @@ def problem(code: str, message: str, severity: str | None = None) -> Problem:
     >>> problem("missing_phone", "No phone number for the debtor.")
     Problem(code='missing_phone', severity='warning', message='No phone number for the debtor.')
     """
-    return Problem(code=code, severity=severity or SEVERITY[code], message=message)
+    return _new_problem(code, severity or SEVERITY[code], message)
+
+
+_new_problem = slot_builder(Problem)  # Problem(...) at half the cost: rows make thousands
 
 
 def join_sentences(messages: Iterable[str], separator: str = " ") -> str:

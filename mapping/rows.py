@@ -15,6 +15,7 @@ from typing import Any
 
 from kashflow.models import Customer, Invoice, InvoiceDetail
 from kashflow.ordering import invoice_number_order
+from mapping.collector import collector_paused
 from mapping.currency import invoice_currency
 from mapping.dates import days_overdue, uk_date
 from mapping.debtor import (
@@ -25,6 +26,7 @@ from mapping.debtor import (
     map_debtor,
     override_debtor,
 )
+from mapping.frozen import slot_builder
 from mapping.money import (
     format_money,
     money_text,
@@ -41,7 +43,7 @@ from mapping.problems import (
     problem,
 )
 from mapping.status import canonical_status, is_open_status
-from mapping.validation import invoice_problems
+from mapping.validation import InvoiceChecks, invoice_problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,51 +169,97 @@ def build_row(
     >>> row.status, row.to_dict()["amount_to_recover"], row.days_overdue, row.eligible
     ('OverduePartPaid', '805.00', 51, False)
     """
-    if currency_known:
-        currency, currency_valid = invoice_currency(invoice.currency_code, policy.home_currency)
-    else:
-        currency, currency_valid = "", False
-    amount_to_recover = invoice_outstanding(invoice, currency, policy.home_currency)
-    # A draft mapped without its customer record is unavailable even if the caller did not say.
-    unavailable = customer_unavailable or debtor.unavailable
-    problems = _row_problems(
-        invoice_number=invoice.number,
-        issued_date=invoice.issued_date,
-        due_date=invoice.due_date,
-        currency=currency,
-        currency_valid=currency_valid,
-        amount_to_recover=amount_to_recover,
-        exchange_rate=invoice.exchange_rate,
+    return RowMaker(policy)(
+        invoice,
+        debtor,
+        customer_unavailable=customer_unavailable,
         already_submitted=already_submitted,
-        customer_unavailable=unavailable,
+        currency_known=currency_known,
         import_problems=import_problems,
-        draft=debtor,
-        policy=policy,
     )
-    return ReviewRow(
-        invoice_number=invoice.number,
-        customer_code=invoice.customer_code,
-        status=canonical_status(invoice.status) or invoice.status,
-        issued_date=invoice.issued_date,
-        due_date=invoice.due_date,
-        currency=currency,
-        gross_amount=round_money(invoice.gross_amount, currency),
-        amount_to_recover=amount_to_recover,
-        days_overdue=days_overdue(invoice.due_date, policy.as_of),
-        debtor=debtor.debtor,
-        problems=problems,
-        exchange_rate=invoice.exchange_rate,
-        currency_valid=currency_valid,
-        type_reason=debtor.type_reason,
-        country_defaulted=debtor.country_defaulted,
-        customer_unavailable=unavailable,
-        already_submitted=already_submitted,
-        import_problems=import_problems,
-        reference_prefix=policy.reference_prefix,
-        mapped_debtor=debtor,
-        customer_reference=invoice.customer_reference,
-        detail=invoice.detail,
-    )
+
+
+class RowMaker:
+    """``build_row`` for a batch: what one policy makes the same for every row, read once.
+
+    >>> make = RowMaker(Policy(as_of=date(2026, 11, 21)))
+    >>> row = make(Invoice.from_api({"Number": 7, "Status": "Unpaid"}), map_debtor(None))
+    >>> row.invoice_number, row.customer_unavailable
+    ('7', True)
+    """
+
+    __slots__ = ("_as_of", "_check", "_home_currency", "_reference_prefix")
+
+    def __init__(self, policy: Policy) -> None:
+        self._check = InvoiceChecks(policy).check  # a bound method: the cheapest call
+        self._home_currency = policy.home_currency
+        self._as_of = policy.as_of
+        self._reference_prefix = policy.reference_prefix
+
+    def row(
+        self,
+        invoice: Invoice,
+        debtor: DebtorDraft,
+        customer_unavailable: bool = False,
+        already_submitted: bool = False,
+        currency_known: bool = True,
+        import_problems: tuple[Problem, ...] = (),
+    ) -> ReviewRow:
+        """The row, as ``build_row`` makes it."""
+        if currency_known:
+            currency, currency_valid = invoice_currency(invoice.currency_code, self._home_currency)
+        else:
+            currency, currency_valid = "", False
+        amount_to_recover = invoice_outstanding(invoice, currency, self._home_currency)
+        # A draft mapped without its customer record is unavailable even if the caller did
+        # not say.
+        unavailable = customer_unavailable or debtor.unavailable
+        errors, warnings = self._check(
+            invoice.number,
+            invoice.issued_date,
+            invoice.due_date,
+            currency,
+            currency_valid,
+            amount_to_recover,
+            invoice.exchange_rate,
+            debtor.debtor.type,
+            already_submitted,
+        )
+        if unavailable or import_problems:
+            problems = _in_order(errors, warnings, unavailable, import_problems, debtor)
+        else:  # most rows: what _in_order gives, without the call
+            problems = (*errors, *debtor.errors, *warnings, *debtor.warnings)
+        return _new_row(
+            invoice_number=invoice.number,
+            customer_code=invoice.customer_code,
+            status=canonical_status(invoice.status) or invoice.status,
+            issued_date=invoice.issued_date,
+            due_date=invoice.due_date,
+            currency=currency,
+            gross_amount=round_money(invoice.gross_amount, currency),
+            amount_to_recover=amount_to_recover,
+            days_overdue=days_overdue(invoice.due_date, self._as_of),
+            debtor=debtor.debtor,
+            problems=problems,
+            exchange_rate=invoice.exchange_rate,
+            currency_valid=currency_valid,
+            type_reason=debtor.type_reason,
+            country_defaulted=debtor.country_defaulted,
+            customer_unavailable=unavailable,
+            already_submitted=already_submitted,
+            case_reference="",
+            import_problems=import_problems,
+            reference_prefix=self._reference_prefix,
+            overrides=(),
+            mapped_debtor=debtor,
+            customer_reference=invoice.customer_reference,
+            detail=invoice.detail,
+        )
+
+    __call__ = row
+
+
+_new_row = slot_builder(ReviewRow)  # ReviewRow(...) without its per-field look-ups
 
 
 def with_detail(row: ReviewRow, invoice: Invoice) -> ReviewRow:
@@ -234,6 +282,8 @@ def with_detail(row: ReviewRow, invoice: Invoice) -> ReviewRow:
 
 def invoice_outstanding(invoice: Invoice, currency: str, home_currency: str) -> Decimal | None:
     """What is still owed on ``invoice`` in ``currency`` (its own); see ``outstanding_balance``."""
+    if invoice.due_amount is not None:  # most list rows: what outstanding_balance would do
+        return round_money(invoice.due_amount, currency)
     return outstanding_balance(
         gross_amount=invoice.gross_amount,
         due_amount=invoice.due_amount,
@@ -272,10 +322,22 @@ def _row_problems(
         already_submitted=already_submitted,
         policy=policy,
     )
+    return _in_order(errors, warnings, customer_unavailable, import_problems, draft)
+
+
+def _in_order(
+    errors: list[Problem],
+    warnings: list[Problem],
+    customer_unavailable: bool,
+    import_problems: tuple[Problem, ...],
+    draft: DebtorDraft,
+) -> tuple[Problem, ...]:
+    """A row's problems: the invoice's errors, the import's, the debtor's, then the warnings."""
     if customer_unavailable:
         errors.append(CUSTOMER_UNAVAILABLE_PROBLEM)
-    errors += [found for found in import_problems if found.is_error]
-    warnings += [found for found in import_problems if not found.is_error]
+    if import_problems:
+        errors += [found for found in import_problems if found.is_error]
+        warnings += [found for found in import_problems if not found.is_error]
     return (*errors, *draft.errors, *warnings, *draft.warnings)
 
 
@@ -346,6 +408,10 @@ def _draft_from_row(row: ReviewRow) -> DebtorDraft:
 invoice_sort_key = invoice_number_order
 
 
+def _row_order(row: ReviewRow) -> tuple[int, int, str, str]:
+    return invoice_number_order(row.invoice_number)
+
+
 def map_invoices(
     invoices: Iterable[Invoice],
     customers: Mapping[str, Customer],
@@ -372,11 +438,32 @@ def map_invoices(
     >>> [row.invoice_number for row in result.rows], result.excluded, result.unknown_statuses
     (['2', '10'], {'Paid': 1}, {'Pending': 1})
     """
+    with collector_paused():  # see mapping.collector: the batch holds no reference cycles
+        return _map_invoices(
+            invoices,
+            customers,
+            policy,
+            unavailable_customers=unavailable_customers,
+            submitted_invoices=submitted_invoices,
+            unknown_currency=unknown_currency,
+            customer_problems=customer_problems,
+        )
+
+
+def _map_invoices(
+    invoices: Iterable[Invoice],
+    customers: Mapping[str, Customer],
+    policy: Policy,
+    *,
+    unavailable_customers: Collection[str],
+    submitted_invoices: Collection[str],
+    unknown_currency: Collection[str],
+    customer_problems: Mapping[str, tuple[Problem, ...]] | None,
+) -> MappingResult:
     unavailable = frozenset(unavailable_customers)
     submitted = frozenset(submitted_invoices)
     currency_unknown = frozenset(unknown_currency)
     customer_problems = customer_problems or {}
-    debtors: dict[tuple[str, str | None], DebtorDraft] = {}
     # The first open invoice per number, and any others under it (rare): no list per number,
     # since every object that outlives the loop makes the collector's full passes come sooner.
     open_by_number: dict[str, Invoice] = {}
@@ -406,23 +493,28 @@ def map_invoices(
             duplicates += 1  # paging can return an invoice twice: one copy stands
             continue
         others.append(invoice)
-    rows: dict[str, ReviewRow] = {}
+    rows: list[ReviewRow] = []
+    make_row = RowMaker(policy).row  # bound methods: the cheapest calls, once per row
+    debtor_for = _Debtors(customers, unavailable).debtor_of
     for number, invoice in open_by_number.items():
-        customer = _fetched_customer(invoice.customer_code, customers, unavailable)
-        rows[number] = build_row(
-            invoice,
-            _debtor_for(invoice, customer, debtors),
-            policy,
-            customer_unavailable=customer is None,
-            already_submitted=number in submitted,
-            currency_known=number not in currency_unknown,
-            import_problems=(
-                *_shared_number(number, others_by_number.get(number, [])),
-                *customer_problems.get(invoice.customer_code, ()),
-            ),
+        sharing = others_by_number.get(number)
+        import_problems = _shared_number(number, sharing) if sharing else ()
+        if found := customer_problems.get(invoice.customer_code):
+            import_problems = (*import_problems, *found)
+        # A debtor mapped without its customer's record is marked unavailable: the row
+        # takes that from it.
+        rows.append(
+            make_row(
+                invoice,
+                debtor_for(invoice),
+                already_submitted=number in submitted,
+                currency_known=number not in currency_unknown,
+                import_problems=import_problems,
+            )
         )
+    rows.sort(key=_row_order)
     return MappingResult(
-        rows=tuple(rows[number] for number in sorted(rows, key=invoice_sort_key)),
+        rows=tuple(rows),
         excluded=excluded,
         unknown_statuses=unknown_statuses,
         skipped_without_number=skipped_without_number,
@@ -471,38 +563,46 @@ def _count(counts: dict[str, int], key: str) -> None:
     counts[key] = counts.get(key, 0) + 1
 
 
-def _fetched_customer(
-    code: str, customers: Mapping[str, Customer], unavailable: Collection[str]
-) -> Customer | None:
-    """The customer record for ``code``, or ``None`` if it was not (or could not be) fetched.
+class _Debtors:
+    """Each invoice's debtor for a batch, mapped once: a fetched customer's on its first
+    invoice, shared by the others; without the record, one per customer name under the code
+    (made from the invoice's name, and unavailable).
 
-    >>> customer = Customer.from_api({"Code": "ACME01"})
-    >>> _fetched_customer("ACME01", {"ACME01": customer}, ()) is customer
+    >>> debtors = _Debtors({"ACME01": Customer.from_api({"Code": "ACME01", "Name": "Acme"})}, ())
+    >>> first = Invoice.from_api({"Number": 1, "CustomerCode": "ACME01"})
+    >>> debtors(first) is debtors(Invoice.from_api({"Number": 2, "CustomerCode": "ACME01"}))
     True
-    >>> _fetched_customer("ACME01", {"ACME01": customer}, {"ACME01"}) is None
-    True
+    >>> walk_in = Invoice.from_api({"Number": 3, "CustomerName": "Jane Doe"})
+    >>> debtors(walk_in).debtor.name, debtors(walk_in).unavailable
+    ('Jane Doe', True)
     """
-    return None if code in unavailable else customers.get(code)
 
+    __slots__ = ("_by_code", "_by_name", "_customers", "_unavailable")
 
-def _debtor_for(
-    invoice: Invoice,
-    customer: Customer | None,
-    debtors: dict[tuple[str, str | None], DebtorDraft],
-) -> DebtorDraft:
-    """The invoice's debtor: mapped on its customer's first invoice, then taken from ``debtors``.
+    def __init__(self, customers: Mapping[str, Customer], unavailable: Collection[str]) -> None:
+        self._customers = customers
+        self._unavailable = unavailable
+        self._by_code: dict[str, DebtorDraft] = {}  # fetched customers'
+        self._by_name: dict[tuple[str, str], DebtorDraft] = {}  # (code, invoice's name)
 
-    A fetched customer has one debtor for all its invoices. Without the record the debtor is
-    made from the invoice's customer name, so each name under the code gets its own.
+    def __call__(self, invoice: Invoice) -> DebtorDraft:
+        return self.debtor_of(invoice)
 
-    >>> debtors = {}
-    >>> walk_in = Invoice.from_api({"Number": 1, "CustomerName": "Jane Doe"})
-    >>> _debtor_for(walk_in, None, debtors) is _debtor_for(walk_in, None, debtors)
-    True
-    >>> list(debtors)
-    [('', 'Jane Doe')]
-    """
-    key = (invoice.customer_code, None if customer is not None else invoice.customer_name)
-    if key not in debtors:
-        debtors[key] = map_debtor(customer, fallback_name=invoice.customer_name)
-    return debtors[key]
+    def debtor_of(self, invoice: Invoice) -> DebtorDraft:
+        """The invoice's debtor (one look-up for most invoices: already mapped)."""
+        draft = self._by_code.get(invoice.customer_code)
+        if draft is None:
+            draft = self._first_mapping(invoice)
+        return draft
+
+    def _first_mapping(self, invoice: Invoice) -> DebtorDraft:
+        code = invoice.customer_code
+        customer = None if code in self._unavailable else self._customers.get(code)
+        if customer is not None:
+            draft = self._by_code[code] = map_debtor(customer, fallback_name=invoice.customer_name)
+            return draft
+        key = (code, invoice.customer_name)
+        unfetched = self._by_name.get(key)
+        if unfetched is None:
+            unfetched = self._by_name[key] = map_debtor(None, fallback_name=invoice.customer_name)
+        return unfetched

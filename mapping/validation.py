@@ -14,7 +14,8 @@ from functools import lru_cache
 from mapping import problems as p
 from mapping.dates import uk_date
 from mapping.debtor_type import PRIVATE
-from mapping.money import money_text, round_to_step
+from mapping.money import MONEY_CONTEXT as _MONEY_CONTEXT
+from mapping.money import convert, money_text, round_to_step
 from mapping.policy import Policy
 from mapping.problems import Problem, problem
 
@@ -71,7 +72,9 @@ def amount_with_usd(amount: Decimal, currency: str, usd: Decimal) -> str:
     own = money_text(amount, currency)
     if currency == "USD":
         return own
-    return f"{own}, about USD {usd.quantize(_WHOLE, rounding=ROUND_DOWN):,f}"
+    # In the wide context: the default one's 28 digits raise on an absurd amount from KashFlow.
+    dollars = usd.quantize(_WHOLE, rounding=ROUND_DOWN, context=_MONEY_CONTEXT)
+    return f"{own}, about USD {dollars:,f}"
 
 
 @lru_cache(maxsize=4096)
@@ -97,20 +100,75 @@ def _below_minimum(
     )
 
 
-@lru_cache(maxsize=4096)
+_FILE_ADVICE = (
+    "Debitura needs the invoice file for a claim this size; the invoice's PDF from KashFlow is "
+    "attached to the case when KashFlow has one (Submit says which)."
+)
+_DESCRIPTION_ADVICE = (
+    "Debitura wants the invoice file or a claim description; the case carries a claim "
+    "description written from the invoice."
+)
+_HUNDREDS = Decimal("1E+2")
+# Past this many dollars the message is written the long way (an int of the rounded dollars
+# would stop being cheap to hash and remember).
+_USD_WRITTEN_FAST_BELOW = Decimal("1E+24")
+
+
 def _documents_by_value(amount: Decimal, currency: str, usd: Decimal, file_needed: bool) -> Problem:
+    """``needs_documents`` by value. Most rows of a ledger have one, each with its own amount:
+    only the amount is written per row; the rest of the text depends on the dollars rounded
+    to the hundred, which a ledger repeats (a few hundred values), and is remembered."""
+    if not usd < _USD_WRITTEN_FAST_BELOW:
+        return _documents_by_value_written_out(amount, currency, usd, file_needed)
+    # Rounded half-up to the hundred: the value round_to_step(usd, 100) gives, in one step;
+    # as an int, whose hash costs a fraction of a Decimal's.
+    dollars = int(_MONEY_CONTEXT.quantize(usd, _HUNDREDS))
+    tail = _documents_tail(dollars, currency == "USD", file_needed)
+    return problem(p.NEEDS_DOCUMENTS, money_text(amount, currency) + tail)
+
+
+@lru_cache(maxsize=4096)
+def _documents_tail(usd_hundreds: int, in_usd: bool, file_needed: bool) -> str:
+    """What follows the amount in ``needs_documents``: ", about USD 12,500: advice"."""
+    # As amount_with_usd writes it (nothing about dollars for an amount in dollars).
+    about = "" if in_usd else f", about USD {usd_hundreds:,}"
+    return f"{about}: {_FILE_ADVICE if file_needed else _DESCRIPTION_ADVICE}"
+
+
+def _documents_by_value_written_out(
+    amount: Decimal, currency: str, usd: Decimal, file_needed: bool
+) -> Problem:
+    """``_documents_by_value`` the plain way (the reference its fast path is tested against)."""
     what = amount_with_usd(amount, currency, round_to_step(usd, _HUNDRED))
-    if file_needed:
-        advice = (
-            "Debitura needs the invoice file for a claim this size; the invoice's PDF from "
-            "KashFlow is attached to the case when KashFlow has one (Submit says which)."
-        )
-    else:
-        advice = (
-            "Debitura wants the invoice file or a claim description; the case carries a claim "
-            "description written from the invoice."
-        )
+    advice = _FILE_ADVICE if file_needed else _DESCRIPTION_ADVICE
     return problem(p.NEEDS_DOCUMENTS, f"{what}: {advice}")
+
+
+@lru_cache(maxsize=8192)
+def date_problems(
+    issued_date: date | None, due_date: date | None, as_of: date
+) -> tuple[Problem, ...]:
+    """The errors about an invoice's dates (a ledger has few distinct pairs: remembered).
+
+    >>> [found.code for found in date_problems(None, date(2026, 12, 1), date(2026, 11, 21))]
+    ['missing_date', 'not_yet_due']
+    """
+    errors: list[Problem] = []
+    if issued_date is None or due_date is None:
+        if issued_date is due_date:
+            errors.append(p.MISSING_BOTH_DATES_PROBLEM)
+        elif issued_date is None:
+            errors.append(p.MISSING_ISSUED_DATE_PROBLEM)
+        else:
+            errors.append(p.MISSING_DUE_DATE_PROBLEM)
+    if issued_date is not None and issued_date > as_of:
+        errors.append(_issued_in_future(issued_date))
+    if due_date is not None:
+        if due_date > as_of:
+            errors.append(_not_yet_due(due_date))
+        if issued_date is not None and due_date < issued_date:
+            errors.append(_due_before_issued(due_date, issued_date))
+    return tuple(errors)
 
 
 def invoice_problems(
@@ -140,59 +198,128 @@ def invoice_problems(
     >>> warnings
     []
     """
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    as_of = policy.as_of
-    if already_submitted:
-        errors.append(p.ALREADY_SUBMITTED_PROBLEM)
-    if issued_date is None or due_date is None:
-        if issued_date is due_date:
-            errors.append(p.MISSING_BOTH_DATES_PROBLEM)
-        elif issued_date is None:
-            errors.append(p.MISSING_ISSUED_DATE_PROBLEM)
-        else:
-            errors.append(p.MISSING_DUE_DATE_PROBLEM)
-    if issued_date is not None and issued_date > as_of:
-        errors.append(_issued_in_future(issued_date))
-    if due_date is not None:
-        if due_date > as_of:
-            errors.append(_not_yet_due(due_date))
-        if issued_date is not None and due_date < issued_date:
-            errors.append(_due_before_issued(due_date, issued_date))
-    reference = policy.reference_prefix + invoice_number.strip()
-    if len(reference) > MAX_REFERENCE_LENGTH:
-        what = "Invoice number" if reference == invoice_number else "Creditor reference"
-        errors.append(
-            problem(
-                p.REFERENCE_TOO_LONG,
-                f"{what} has {len(reference)} characters; "
-                f"Debitura takes at most {MAX_REFERENCE_LENGTH}.",
+    return InvoiceChecks(policy)(
+        invoice_number,
+        issued_date,
+        due_date,
+        currency,
+        currency_valid,
+        amount_to_recover,
+        exchange_rate,
+        debtor_type,
+        already_submitted,
+    )
+
+
+class InvoiceChecks:
+    """``invoice_problems`` for one policy, with what is the same for every invoice (the
+    as-of date, the prefix, the thresholds, the dollar rates) read once: for a batch of rows.
+
+    >>> checks = InvoiceChecks(Policy(date(2026, 11, 21)))
+    >>> errors, warnings = checks("7", date(2026, 9, 1), date(2026, 10, 1), "GBP", True,
+    ...     Decimal("5000.00"), None, "Private", False)
+    >>> errors, [w.code for w in warnings]
+    ([], ['needs_documents'])
+    """
+
+    __slots__ = (
+        "_as_of", "_band", "_clearly_over", "_description_usd", "_file_usd", "_minimum_usd",
+        "_policy", "_prefix", "_usd_rates",
+    )  # fmt: skip
+
+    def __init__(self, policy: Policy) -> None:
+        self._policy = policy
+        self._as_of = policy.as_of
+        self._prefix = policy.reference_prefix
+        self._minimum_usd = policy.minimum_usd
+        self._band = policy.minimum_band_usd
+        self._clearly_over = self._band[1]
+        self._description_usd = policy.documents_description_usd
+        self._file_usd = policy.documents_file_usd
+        # A plain dict for the batch: the policy's own mapping may be a read-only proxy.
+        self._usd_rates = dict(policy.usd_rates)
+
+    def __call__(
+        self,
+        invoice_number: str,
+        issued_date: date | None,
+        due_date: date | None,
+        currency: str,
+        currency_valid: bool,
+        amount_to_recover: Decimal | None,
+        exchange_rate: Decimal | None,
+        debtor_type: str,
+        already_submitted: bool,
+    ) -> tuple[list[Problem], list[Problem]]:
+        """(errors, warnings), as ``invoice_problems``."""
+        errors: list[Problem] = [p.ALREADY_SUBMITTED_PROBLEM] if already_submitted else []
+        warnings: list[Problem] = []
+        # Both dates known and in order, due by the as-of date (most rows): nothing to say.
+        if not (
+            issued_date is not None
+            and due_date is not None
+            and issued_date <= due_date <= self._as_of
+        ):
+            errors += date_problems(issued_date, due_date, self._as_of)
+        if len(self._prefix) + len(invoice_number) > MAX_REFERENCE_LENGTH:
+            self._check_reference(invoice_number, errors)
+        usd = None
+        if not currency_valid:
+            errors.append(_invalid_currency(currency))
+        if amount_to_recover is None:
+            errors.append(p.UNKNOWN_AMOUNT_PROBLEM)
+        elif amount_to_recover <= 0:
+            errors.append(_nothing_to_recover(amount_to_recover, currency))
+        elif currency_valid:
+            usd = self._usd(amount_to_recover, currency, exchange_rate)
+        if usd is None:
+            if debtor_type == PRIVATE:
+                warnings.append(p.PRIVATE_NEEDS_DOCUMENTS_PROBLEM)
+            return errors, warnings
+        # Clearly over the minimum (most invoices): nothing to say, and nothing to look up.
+        if usd < self._clearly_over:
+            minimum = _below_minimum(
+                amount_to_recover, currency, usd, self._minimum_usd, self._band
             )
-        )
-    usd = None
-    if not currency_valid:
-        errors.append(_invalid_currency(currency))
-    if amount_to_recover is None:
-        errors.append(p.UNKNOWN_AMOUNT_PROBLEM)
-    elif amount_to_recover <= 0:
-        errors.append(
-            problem(
-                p.NON_POSITIVE_AMOUNT,
-                f"Nothing to recover: {money_text(amount_to_recover, currency)} is outstanding.",
+            if minimum is not None:
+                (errors if minimum.is_error else warnings).append(minimum)
+        # As documents_problem: by debtor type first, then by value.
+        if debtor_type == PRIVATE:
+            warnings.append(p.PRIVATE_NEEDS_DOCUMENTS_PROBLEM)
+        elif usd >= self._description_usd:
+            warnings.append(
+                _documents_by_value(amount_to_recover, currency, usd, usd > self._file_usd)
             )
-        )
-    elif currency_valid:
-        usd = policy.usd_equivalent(amount_to_recover, currency, exchange_rate)
-    if usd is not None and amount_to_recover is not None:
-        minimum = _below_minimum(
-            amount_to_recover, currency, usd, policy.minimum_usd, policy.minimum_band_usd
-        )
-        if minimum is not None:
-            (errors if minimum.is_error else warnings).append(minimum)
-    documents = documents_problem(debtor_type, amount_to_recover, currency, usd, policy)
-    if documents is not None:
-        warnings.append(documents)
-    return errors, warnings
+        return errors, warnings
+
+    check = __call__  # by name, for a bound method: cheaper to call than the instance
+
+    def _check_reference(self, invoice_number: str, errors: list[Problem]) -> None:
+        """Add ``reference_too_long`` when the creditor reference passes Debitura's limit."""
+        reference = self._prefix + invoice_number.strip()
+        if len(reference) > MAX_REFERENCE_LENGTH:
+            what = "Invoice number" if reference == invoice_number else "Creditor reference"
+            errors.append(
+                problem(
+                    p.REFERENCE_TOO_LONG,
+                    f"{what} has {len(reference)} characters; "
+                    f"Debitura takes at most {MAX_REFERENCE_LENGTH}.",
+                )
+            )
+
+    def _usd(self, amount: Decimal, currency: str, exchange_rate: Decimal | None) -> Decimal | None:
+        """``Policy.usd_equivalent``, the currencies with a dollar rate looked up here."""
+        rate = self._usd_rates.get(currency)
+        if rate is None:
+            return self._policy.usd_equivalent(amount, currency, exchange_rate)
+        return convert(amount, rate)
+
+
+def _nothing_to_recover(amount: Decimal, currency: str) -> Problem:
+    return problem(
+        p.NON_POSITIVE_AMOUNT,
+        f"Nothing to recover: {money_text(amount, currency)} is outstanding.",
+    )
 
 
 def documents_problem(

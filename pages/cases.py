@@ -14,6 +14,7 @@ from ui.follow_through_panels import (
     recovered_totals_panel,
     sent_cases_table,
 )
+from ui.identity import current_rights
 from ui.import_runner import run_import
 from ui.page import just_entered, start_page
 from ui.paid_directly_panel import paid_directly_section
@@ -108,7 +109,15 @@ if unsent:
         if offered
         else []
     )
-    if offered and st.button("Retry", type="primary", disabled=not retry):
+    rights = current_rights()
+    if offered and not rights.may_submit:
+        st.caption(f"Only submitters can retry cases. {as_markdown_text(rights.why_not)}")
+    if offered and st.button(
+        "Retry",
+        type="primary",
+        disabled=not retry or not rights.may_submit,
+        help=None if rights.may_submit else rights.why_not,
+    ):
         if state.result is None:
             run_import(connection, state)
         rows = [row for row in state.rows if row.invoice_number in set(retry)]

@@ -5,6 +5,7 @@ import streamlit as st
 from ui import context
 from ui.by_customer import BY_CUSTOMER, customer_table, view_switch
 from ui.connections import connection_picker
+from ui.grid_paging import grid_page
 from ui.import_runner import fetched_label, run_import
 from ui.page import just_entered, start_page
 from ui.plain import as_markdown_text
@@ -16,6 +17,8 @@ from ui.review_state import kept_work_note, review_state
 from ui.review_view import filters_and_chart
 from workflow.export import review_csv, review_xlsx
 from workflow.spreadsheet import CSV_MIME, XLSX_MIME
+
+FIRST_ROWS = 100  # shown while an import runs: a screenful, cheap to redraw
 
 connection = start_page("Review", why="this page shows its unpaid and overdue invoices.")
 st.title("Review open invoices")
@@ -33,7 +36,7 @@ if (
     or st.session_state.pop("review_retry", False)
     or (state.result is None and state.error is None)
 ):
-    run_import(connection, state)
+    run_import(connection, state, first_rows=FIRST_ROWS)
 
 if state.error:
     st.error(as_markdown_text(state.error), icon=":material/error:")
@@ -52,37 +55,46 @@ st.caption(
 )
 totals_area = st.container()
 view = filters_and_chart(state, entering=entered)
-shown, shown_numbers, shown_rows = view.frame, view.numbers, view.rows
+shown, shown_numbers = view.frame, view.numbers
+summaries = state.figures.summaries(view.positions)
 with totals_area:
     st.subheader("Totals for the invoices shown")
-    totals_table(shown_rows)
+    totals_table(summaries)
 
 st.subheader("Invoices")
-eligible_shown = sum(row.eligible for row in shown_rows)
-sent_shown = sum(row.already_submitted for row in shown_rows)
+eligible_numbers = shown.loc[shown["eligible"].to_numpy(), "invoice_number"].tolist()
+sent_shown = sum(summary.sent_invoices for summary in summaries)
 st.caption(
-    f"Showing {len(shown_numbers)} of {len(state.rows)} · {eligible_shown} eligible"
-    + (f" · {sent_shown} already sent" if sent_shown else "")
+    f"Showing {len(shown_numbers):,} of {len(state.rows):,} · {len(eligible_numbers):,} eligible"
+    + (f" · {sent_shown:,} already sent" if sent_shown else "")
 )
+explained = shown_numbers[:500]  # a list to pick from, not every invoice
 if not shown_numbers:
     st.info("No invoices match these filters.", icon=":material/filter_alt_off:")
     st.button("Clear filters", key="clear_filters_empty", on_click=clear_filters)
 else:
     layout = view_switch(entering=entered)
-    select_all, select_eligible, clear, reset = st.columns(4)
-    if select_all.button("Select all shown"):
+    select_all, select_eligible, clear, reset = st.columns([2, 3, 2, 2])  # labels say how many
+    # Every invoice the filters keep, on every page, not only the page on screen.
+    if select_all.button(f"Select all shown ({len(shown_numbers):,})", key="select_all_shown"):
         state.select(shown_numbers)
-    if select_eligible.button("Select all eligible shown"):
-        state.select(row.invoice_number for row in shown_rows if row.eligible)
+    if select_eligible.button(
+        f"Select all eligible shown ({len(eligible_numbers):,})", key="select_eligible_shown"
+    ):
+        state.select(eligible_numbers)
     if clear.button("Clear selection"):
         state.clear_selection()
     if reset.button("Reset all edits", disabled=not state.overrides):
         state.reset_edits()
         st.rerun()
     if layout == BY_CUSTOMER:
-        customer_table(state, shown_rows)
-    elif review_grid(state, shown):
-        st.rerun()  # show the edited rows re-checked
+        customer_table(state, view.rows)
+    else:
+        page = grid_page(shown, signature=repr(view.review_filter))
+        st.caption(page.describe())
+        explained = page.rows["invoice_number"].tolist()  # the explain list: this page
+        if review_grid(state, page):
+            st.rerun()  # show the edited rows re-checked
 
 st.markdown(selection_line(state))
 kept_work_note(state)
@@ -97,14 +109,14 @@ go.page_link(
 )
 download_csv.download_button(
     "Download shown rows (CSV)",
-    lambda: review_csv(shown_rows),  # built on click only: costly at 20,000 rows
+    lambda: review_csv(view.rows),  # built on click only: costly at 20,000 rows
     "open-invoices.csv",
     CSV_MIME,
     on_click="ignore",
 )
 download_xlsx.download_button(
     "Download shown rows (XLSX)",
-    lambda: review_xlsx(shown_rows),
+    lambda: review_xlsx(view.rows),
     "open-invoices.xlsx",
     XLSX_MIME,
     on_click="ignore",
@@ -112,6 +124,6 @@ download_xlsx.download_button(
 with st.expander("Check with Debitura", icon=":material/travel_explore:"):
     review_preview(connection, state)  # Debitura's preview of the selection (ui.review_preview)
 with st.expander("Explain an invoice", expanded=False):
-    explain_invoice(state, shown_numbers)
+    explain_invoice(state, explained)
 with st.expander("Import details"):
     import_details(state.result)

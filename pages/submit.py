@@ -8,6 +8,7 @@ from ui import context
 from ui.agreement_panel import agreement_check, agreement_warning, target_to_send
 from ui.case_details import with_case_details
 from ui.documents_panel import documents_readiness
+from ui.identity import current_rights
 from ui.page import just_entered, start_page
 from ui.plain import as_markdown_text
 from ui.review_preview import ask_debitura, stored_answers
@@ -48,12 +49,14 @@ agreement = agreement_check(target, refresh=just_entered())
 send_target = target_to_send(target, agreement)
 
 outcomes = st.session_state.get(OUTCOMES)
-if outcomes and not running:
+notes = st.session_state.get(NOTES, [])
+if (outcomes or notes) and not running:  # a run that sent nothing still says why
     st.subheader("Result of the last run")
-    for note in st.session_state.get(NOTES, []):
+    for note in notes:
         st.warning(as_markdown_text(note))  # notes quote KashFlow's data
-    outcomes_table(outcomes)
-    st.page_link("pages/cases.py", label="See all sent cases", icon=":material/fact_check:")
+    if outcomes:
+        outcomes_table(outcomes)
+        st.page_link("pages/cases.py", label="See all sent cases", icon=":material/fact_check:")
 
 if state is None or state.account != connection.account_key or not state.selected:
     st.info("No invoices are selected. Tick them on the Review page, then continue here.")
@@ -91,7 +94,8 @@ documents_readiness(sendable, test_mode=target.test_mode)
 signatures_needed(answers)
 
 numbers = [row.invoice_number for row in sendable]
-if confirming() and set(confirming()) != set(numbers):
+rights = current_rights()  # reviewers see Create disabled; the send itself checks again
+if confirming() and (set(confirming()) != set(numbers) or not rights.may_submit):
     cancel_confirmation()  # the cases changed since "Create" was pressed: confirm them anew
 if confirming() and not running:
     # Where the Create button was: the eye is there.
@@ -104,10 +108,11 @@ if check.button("Check with Debitura", disabled=running, icon=":material/rule:")
 create.button(
     f"Create {count}",
     type="primary",
-    disabled=running or bool(confirming()) or send_target is None,
+    disabled=running or bool(confirming()) or send_target is None or not rights.may_submit,
     on_click=ask_to_confirm,
     args=(numbers,),
     icon=":material/send:",
+    help=None if rights.may_submit else rights.why_not,
 )
 download_csv.download_button(
     "CSV for bulk import",
@@ -127,6 +132,8 @@ download_xlsx.download_button(
     disabled=running,
     on_click="ignore",
 )
+if not rights.may_submit:
+    st.caption(f"Only submitters can create cases. {as_markdown_text(rights.why_not)}")
 if running:
     run_submit(connection, state, confirmed_rows(sendable), send_target or target)
     st.rerun()

@@ -90,4 +90,7 @@ class DebituraFaults(Faults):
         "missing_power_of_attorney": False,
         "missing_kyc": False,
         "creditor_blocked": False,
+        # Accept a creditorReference already used (no 422 DuplicateReference): a Debitura
+        # that would not stop a second case, so a test sees whether the app alone sends once.
+        "skip_duplicate_reference_check": False,
     }

@@ -226,6 +226,8 @@ class DebituraSandbox(SandboxServer):
                 return self._validation_response(field_errors)  # never stored against the key
             reference = claim.creditor_reference
             duplicate = bool(reference and self._book.by_creditor_reference(owner, reference))
+            if self.faults.skip_duplicate_reference_check:
+                duplicate = False
             errors, pending_url = rules.refusals(
                 claim, duplicate, self.config, self.faults, self.root_url
             )

@@ -1,16 +1,22 @@
-"""Saved KashFlow connections: the username in clear (to list them), secrets encrypted."""
+"""Saved KashFlow connections: the username in clear (to list them), secrets encrypted.
+
+Saved connections are the team's: every user sees them all; ``created_by`` says who saved one.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlite_utils import Database
-from sqlite_utils.db import NotFoundError
 
 from kashflow import Credentials
-from store.guarded_connection import is_read_only
-from store.transactions import utc_now
+from store.engine import StoreConnection, store_connection
+from store.migrations import LOCAL_ACTOR
+from store.transactions import immediate_transaction, utc_now
+
+TABLE = "connections"
 
 
 class StoredCredentialsUnreadable(Exception):
@@ -35,6 +41,7 @@ class SavedConnection:
     created_at: str
     last_used_at: str
     reference_prefix: str = ""  # before each invoice number in the creditor reference
+    created_by: str = ""  # who saved it first (an email, or ``local``)
 
     @property
     def label(self) -> str:
@@ -44,10 +51,13 @@ class SavedConnection:
 
 
 class ConnectionStore:
-    def __init__(self, database: Database, fernet: Fernet) -> None:
-        self._table = database["connections"]
+    def __init__(
+        self, database: StoreConnection | Database, fernet: Fernet, *, actor: str = LOCAL_ACTOR
+    ) -> None:
+        self._conn = store_connection(database)
         self._fernet = fernet
-        self._read_only = is_read_only(database.conn)
+        self._actor = actor
+        self._read_only = self._conn.is_read_only
 
     def save(
         self,
@@ -77,31 +87,35 @@ class ConnectionStore:
             "last_used_at": now,
         }
         if existing is not None:
-            self._table.update(existing.id, record)
+            self._update(existing.id, record)
             return self.get(existing.id)
-        record |= {
-            "name": self._unique_name(company_name or credentials.username),
-            "created_at": now,
-        }
-        row_id = self._table.insert(record).last_pk
+        with immediate_transaction(self._conn):
+            record |= {
+                "name": self._unique_name(company_name or credentials.username),
+                "created_at": now,
+                "created_by": self._actor,
+            }
+            columns = ", ".join(record)
+            marks = ", ".join("?" * len(record))
+            row_id = self._conn.insert(
+                f"insert into {TABLE} ({columns}) values ({marks})", list(record.values())
+            )
         return self.get(row_id)
 
     def list(self) -> list[SavedConnection]:
         """Most recently used first."""
-        return [_saved(row) for row in self._table.rows_where(order_by="last_used_at desc")]
+        rows = self._conn.query(f"select * from {TABLE} order by last_used_at desc nulls last")
+        return [_saved(row) for row in rows]
 
     def get(self, connection_id: int) -> SavedConnection:
-        try:
-            return _saved(self._table.get(connection_id))
-        except NotFoundError:
-            raise KeyError(f"No saved connection with id {connection_id}") from None
+        return _saved(self._row(connection_id))
 
     def find_by_name(self, name: str) -> SavedConnection | None:
-        rows = list(self._table.rows_where("name = ?", [name], limit=1))
-        return _saved(rows[0]) if rows else None
+        row = self._conn.query_one(f"select * from {TABLE} where name = ? limit 1", [name])
+        return _saved(row) if row else None
 
     def credentials(self, connection_id: int) -> Credentials:
-        row = self._table.get(connection_id)
+        row = self._row(connection_id)
         try:
             return Credentials(
                 username=row["username"],
@@ -114,28 +128,47 @@ class ConnectionStore:
     def touch(self, connection_id: int, *, company_name: str | None = None) -> None:
         if self._read_only:
             return  # "last used" is a convenience, not worth failing a read-only run for
-        changes = {"last_used_at": utc_now()}
+        changes: dict[str, Any] = {"last_used_at": utc_now()}
         if company_name:
             changes["company_name"] = company_name
-        self._table.update(connection_id, changes)
+        self._update(connection_id, changes)
 
     def set_reference_prefix(self, connection_id: int, prefix: str) -> SavedConnection:
         """Store the creditor-reference prefix (already checked by the caller)."""
-        self._table.update(connection_id, {"reference_prefix": prefix})
+        self._update(connection_id, {"reference_prefix": prefix})
         return self.get(connection_id)
 
     def remove(self, connection_id: int) -> None:
-        self._table.delete_where("id = ?", [connection_id])
+        with immediate_transaction(self._conn):
+            self._conn.execute(f"delete from {TABLE} where id = ?", [connection_id])
 
     def find(self, username: str, base_url: str | None, is_demo: bool) -> SavedConnection | None:
         """The saved connection for this login and KashFlow address, if there is one."""
-        for row in self._table.rows_where("username = ? and is_demo = ?", [username, int(is_demo)]):
+        rows = self._conn.query(
+            f"select * from {TABLE} where username = ? and is_demo = ? order by id",
+            [username, int(is_demo)],
+        )
+        for row in rows:
             if row["base_url"] == base_url:
                 return _saved(row)
         return None
 
+    def _row(self, connection_id: int) -> dict[str, Any]:
+        row = self._conn.query_one(f"select * from {TABLE} where id = ?", [connection_id])
+        if row is None:
+            raise KeyError(f"No saved connection with id {connection_id}")
+        return row
+
+    def _update(self, connection_id: int, changes: dict[str, Any]) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        with immediate_transaction(self._conn):
+            self._conn.execute(
+                f"update {TABLE} set {assignments} where id = ?",
+                [*changes.values(), connection_id],
+            )
+
     def _unique_name(self, wanted: str) -> str:
-        taken = {row["name"] for row in self._table.rows_where(select="name")}
+        taken = {row["name"] for row in self._conn.query(f"select name from {TABLE}")}
         name, suffix = wanted, 2
         while name in taken:
             name, suffix = f"{wanted} ({suffix})", suffix + 1
@@ -159,4 +192,5 @@ def _saved(row: dict) -> SavedConnection:
         created_at=row["created_at"] or "",
         last_used_at=row["last_used_at"] or "",
         reference_prefix=row.get("reference_prefix") or "",
+        created_by=row.get("created_by") or "",
     )

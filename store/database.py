@@ -1,7 +1,10 @@
-"""The app's SQLite file and its schema, opened with owner-only permissions.
+"""The app's database: the SQLite file in the data folder (owner-only permissions), or the
+PostgreSQL database of ``APP_DATABASE_URL``; its schema brought up to date on opening
+(``store.migrations``).
 
 Every storage fault while opening, setting up the schema or later (each statement and commit
-goes through ``store.guarded_connection``) is raised as a ``store.errors.StorageError``.
+goes through ``store.guarded_connection`` or ``store.postgres_faults``) is raised as a
+``store.errors.StorageError``.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from sqlite_utils import Database
 from store.debitura_connection import ensure_debitura_connection_schema
 from store.documents import ensure_documents_schema
 from store.drafts import ensure_drafts_schema
-from store.errors import DatabaseLocked, DataDirNotWritable
+from store.engine import SqliteStore, StoreConnection, closing_on_error
+from store.errors import DatabaseLocked, DataDirNotWritable, StorageError
 from store.faults import storage_faults
 from store.guarded_connection import GuardedConnection, connect, connect_empty
 from store.ledger import ensure_ledger_schema
+from store.migrations import LATEST_VERSION, applied_version, migrate
 from store.payment_notices import ensure_payment_notices_schema
 from store.permissions import PRIVATE_FILE_MODE, make_private_dir, make_private_file, restrict
 from store.resume import ensure_resume_schema
@@ -28,6 +33,31 @@ SIDE_FILE_SUFFIXES = ("-journal", "-wal", "-shm")  # SQLite's companions of the 
 TABLES = ("connections", "audit_log", "submissions")
 BUSY_TIMEOUT_SECONDS = 10.0  # how long to wait for another process's write to finish
 SWITCH_RETRY_SECONDS = 0.01
+
+
+def open_store(
+    data_dir: Path,
+    *,
+    database_url: str = "",
+    read_only: bool = False,
+    busy_timeout: float | None = None,
+) -> StoreConnection:
+    """The store's connection: PostgreSQL when ``database_url`` is set, else the SQLite file
+    in ``data_dir`` (see ``open_database``)."""
+    if not database_url:
+        return SqliteStore(open_database(data_dir, read_only=read_only, busy_timeout=busy_timeout))
+    from store.postgres_engine import PostgresStore  # psycopg only when PostgreSQL is used
+
+    with closing_on_error(PostgresStore(database_url, read_only=read_only)) as store:
+        if not read_only:
+            migrate(store)
+        elif applied_version(store) < LATEST_VERSION:
+            raise StorageError(
+                detail="its tables are not set up yet: start the app (or any cli.py command "
+                "that saves) once with this APP_DATABASE_URL first",
+                server=store.server,
+            )
+    return store
 
 
 def open_database(
@@ -54,17 +84,9 @@ def open_database(
             restrict(side_file, PRIVATE_FILE_MODE)
     database = Database(connect(database_file, busy_timeout=busy_timeout))
     _use_write_ahead_log(database, busy_timeout)
-    if not set(TABLES) <= set(database.table_names()):
-        # Two first runs on a new folder: the write lock is taken before the schema is read,
-        # so the second waits for the first instead of failing at once on a lock upgrade.
-        database.execute("BEGIN IMMEDIATE")
-        try:
-            _ensure_schema(database)
-        except BaseException:
-            database.conn.rollback()
-            raise
-        database.conn.commit()
-    _ensure_schema(database)  # columns added since (a no-op when all is in place)
+    # Two first runs on a new folder: the migrations take the write lock before they read the
+    # schema, so the second waits for the first instead of failing at once on a lock upgrade.
+    migrate(SqliteStore(database))
     return database
 
 
@@ -136,12 +158,15 @@ def _empty_database(database_file: Path, busy_timeout: float) -> Database:
     """In memory, with the schema, refusing writes like a read-only file would."""
     connection: GuardedConnection = connect_empty(database_file, busy_timeout=busy_timeout)
     database = Database(connection)
-    _ensure_schema(database)
+    migrate(SqliteStore(database))
     database.execute("PRAGMA query_only = 1")
     return database
 
 
-def _ensure_schema(database: Database) -> None:
+def ensure_sqlite_schema(store: SqliteStore) -> None:
+    """Migration 1 on SQLite: today's tables, made as sqlite-utils always made them, so a file
+    from before migrations is adopted as it is (a missing table made, a missing column added)."""
+    database = store.database
     database["connections"].create(
         {
             "id": int,
@@ -176,6 +201,4 @@ def _ensure_schema(database: Database) -> None:
     ensure_resume_schema(database)
     ensure_payment_notices_schema(database)
     ensure_documents_schema(database)
-    # The ledger last: a second first run that already sees every table of TABLES skips the
-    # write lock, so by then every other table must exist too (else the two deadlock).
     ensure_ledger_schema(database)

@@ -1,7 +1,8 @@
 """The saved Debitura connection: one row, the API key encrypted with the app's Fernet key.
 
 Who the key belongs to (the creditor name ``GET /me`` gave), the address and test mode are kept
-in clear, so the frame can say where cases go without decrypting anything.
+in clear, so the frame can say where cases go without decrypting anything. It is the team's
+(every user sees it); ``saved_by`` says who saved it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from datetime import UTC, datetime
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlite_utils import Database
+
+from store.engine import StoreConnection, store_connection
+from store.migrations import LOCAL_ACTOR
+from store.transactions import immediate_transaction
 
 TABLE = "debitura_connection"
 _ROW_ID = 1  # there is one Debitura connection per data folder
@@ -36,29 +41,31 @@ class SavedDebitura:
     creditor_name: str
     creditor_id: str
     saved_at: str
+    saved_by: str = ""  # an email, or ``local``
 
 
 class DebituraConnectionStore:
-    def __init__(self, database: Database, fernet: Fernet) -> None:
-        self._table = database[TABLE]
+    def __init__(
+        self, database: StoreConnection | Database, fernet: Fernet, *, actor: str = LOCAL_ACTOR
+    ) -> None:
+        self._conn = store_connection(database)
         self._fernet = fernet
+        self._actor = actor
+        # A read-only store made before this table has none (looked at once, at open).
+        self._table_exists = TABLE in self._conn.table_names()
 
     def current(self) -> SavedDebitura | None:
         """The saved connection, or None (also for a read-only store made before this table)."""
-        if not self._table.exists():
-            return None
-        rows = list(self._table.rows_where("id = ?", [_ROW_ID]))
-        if not rows:
-            return None
-        return _saved(rows[0])
+        row = self._row()
+        return _saved(row) if row else None
 
     def api_key(self) -> str:
         """The saved API key, decrypted; ``KeyError`` when none is saved."""
-        rows = list(self._table.rows_where("id = ?", [_ROW_ID])) if self._table.exists() else []
-        if not rows:
+        row = self._row()
+        if row is None:
             raise KeyError("No Debitura connection is saved")
         try:
-            return self._fernet.decrypt(rows[0]["api_key_encrypted"].encode("ascii")).decode()
+            return self._fernet.decrypt(row["api_key_encrypted"].encode("ascii")).decode()
         except InvalidToken:
             raise StoredDebituraKeyUnreadable() from None
 
@@ -80,23 +87,40 @@ class DebituraConnectionStore:
             "creditor_name": creditor_name,
             "creditor_id": creditor_id,
             "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "saved_by": self._actor,
         }
-        self._table.upsert(row, pk="id")
+        columns = ", ".join(row)
+        updates = ", ".join(f"{column} = excluded.{column}" for column in row if column != "id")
+        with immediate_transaction(self._conn):
+            self._conn.execute(
+                f"insert into {TABLE} ({columns}) values ({', '.join('?' * len(row))}) "
+                f"on conflict (id) do update set {updates}",
+                list(row.values()),
+            )
         return _saved(row)
 
     def set_test_mode(self, test_mode: bool) -> SavedDebitura | None:
         """Switch test mode of the saved connection; None when there is none."""
         if self.current() is None:
             return None
-        self._table.update(_ROW_ID, {"test_mode": int(test_mode)})
+        with immediate_transaction(self._conn):
+            self._conn.execute(
+                f"update {TABLE} set test_mode = ? where id = ?", [int(test_mode), _ROW_ID]
+            )
         return self.current()
 
     def remove(self) -> bool:
         """Forget the saved connection; False when there was none."""
         if self.current() is None:
             return False
-        self._table.delete_where("id = ?", [_ROW_ID])
+        with immediate_transaction(self._conn):
+            self._conn.execute(f"delete from {TABLE} where id = ?", [_ROW_ID])
         return True
+
+    def _row(self) -> dict | None:
+        if not self._table_exists:
+            return None
+        return self._conn.query_one(f"select * from {TABLE} where id = ?", [_ROW_ID])
 
 
 def _saved(row: dict) -> SavedDebitura:
@@ -106,6 +130,7 @@ def _saved(row: dict) -> SavedDebitura:
         creditor_name=row["creditor_name"] or "",
         creditor_id=row["creditor_id"] or "",
         saved_at=row["saved_at"],
+        saved_by=row.get("saved_by") or "",
     )
 
 

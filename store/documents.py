@@ -14,18 +14,20 @@ the row's ``filename`` before uploading again::
     failed / missing / pending ──begin_upload──► uploading   (the next run tries again)
 
 Only identifiers and bookkeeping are kept: the file name, Debitura's file id and the reason in
-words, never the PDF itself. Used on the thread that opened its database.
+words, never the PDF itself; ``sent_by`` says who made the latest upload (an email, or
+``local``). Used on the thread that opened its database.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
+from store.engine import StoreConnection, store_connection
+from store.migrations import LOCAL_ACTOR
 from store.transactions import immediate_transaction, move_state, utc_now
 
 PENDING = "pending"  # the case exists; its document is to be read and attached
@@ -60,6 +62,7 @@ class CaseDocument:
     created_at: str = ""
     updated_at: str = ""
     attached_at: str = ""
+    sent_by: str = ""
 
     @property
     def outcome_unknown(self) -> bool:
@@ -82,18 +85,25 @@ class CaseDocument:
             created_at=row["created_at"] or "",
             updated_at=row["updated_at"] or "",
             attached_at=row["attached_at"] or "",
+            sent_by=row.get("sent_by") or "",
         )
 
 
 class CaseDocuments:
     """Reads and state changes of the ``case_documents`` table; every change commits at once."""
 
-    def __init__(self, database: Database, *, clock: Callable[[], str] = utc_now) -> None:
-        self._database = database
-        self._conn: sqlite3.Connection = database.conn
+    def __init__(
+        self,
+        database: StoreConnection | Database,
+        *,
+        clock: Callable[[], str] = utc_now,
+        actor: str = LOCAL_ACTOR,
+    ) -> None:
+        self._conn = store_connection(database)
         self._clock = clock
+        self._actor = actor
         # Read once at open, not per case: a read-only store from before documents has none.
-        self._table_exists = TABLE in database.table_names()
+        self._table_exists = TABLE in self._conn.table_names()
 
     # --- reads ----------------------------------------------------------------------------------
 
@@ -123,9 +133,19 @@ class CaseDocuments:
         with immediate_transaction(self._conn):
             self._conn.execute(
                 f"insert into {TABLE} (kashflow_account, debitura_target, invoice_number, "
-                "case_id, filename, state, attempts, created_at, updated_at) "
-                "values (?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict do nothing",
-                [account, target, str(invoice_number), case_id, filename, PENDING, now, now],
+                "case_id, filename, state, attempts, created_at, updated_at, sent_by) "
+                "values (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) on conflict do nothing",
+                [
+                    account,
+                    target,
+                    str(invoice_number),
+                    case_id,
+                    filename,
+                    PENDING,
+                    now,
+                    now,
+                    self._actor,
+                ],  # fmt: skip
             )
         document = self.get(account, target, invoice_number)
         assert document is not None  # inserted above, or there already
@@ -136,8 +156,8 @@ class CaseDocuments:
         return self._transition(
             document,
             (PENDING, FAILED, MISSING, UPLOADING),
-            "state = ?, attempts = attempts + 1, reason = null, updated_at = ?",
-            [UPLOADING, self._clock()],
+            "state = ?, attempts = attempts + 1, reason = null, updated_at = ?, sent_by = ?",
+            [UPLOADING, self._clock(), self._actor],
         )
 
     def mark_attached(self, document: CaseDocument, *, file_id: str) -> CaseDocument:
@@ -194,9 +214,8 @@ class CaseDocuments:
     def _select(self, where: str, params: list[Any]) -> list[CaseDocument]:
         if not self._table_exists:
             return []
-        cursor = self._conn.execute(f"select * from {TABLE} where {where} order by id", params)
-        columns = [description[0] for description in cursor.description]
-        return [CaseDocument.from_row(dict(zip(columns, row, strict=True))) for row in cursor]
+        rows = self._conn.query(f"select * from {TABLE} where {where} order by id", params)
+        return [CaseDocument.from_row(row) for row in rows]
 
 
 def ensure_documents_schema(database: Database) -> None:
@@ -227,6 +246,8 @@ def ensure_documents_schema(database: Database) -> None:
         ["kashflow_account", "debitura_target", "invoice_number"], unique=True, if_not_exists=True
     )
     database[VERSIONS_TABLE].create({"name": str, "version": int}, pk="name", if_not_exists=True)
-    versions = database[VERSIONS_TABLE]
-    if not list(versions.rows_where("name = ?", [TABLE], limit=1)):  # no write on every open
-        versions.insert({"name": TABLE, "version": SCHEMA_VERSION}, pk="name")
+    # Not sqlite-utils' insert: it commits, and this runs inside the migration's transaction.
+    database.execute(
+        f"insert into {VERSIONS_TABLE} (name, version) values (?, ?) on conflict do nothing",
+        [TABLE, SCHEMA_VERSION],
+    )

@@ -1,6 +1,8 @@
 """The analyst's unsent review work, kept across reloads: typed overrides and ticked invoices.
 
-One row per (KashFlow company, invoice number) that holds either an edit or a tick. Only what
+Kept per user: one row per (KashFlow company, user, invoice number) that holds either an edit
+or a tick; the user is the signed-in email, or ``local`` without sign-in (drafts from before
+sign-in are ``local``'s). Only what
 the analyst typed or ticked is stored: the invoice number, the fields they overrode with the
 values they typed, and whether the invoice is selected. Never KashFlow's own data (amounts,
 names, addresses as KashFlow has them); those are fetched again on each import.
@@ -18,6 +20,10 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
+from store.engine import StoreConnection, store_connection
+from store.migrations import LOCAL_ACTOR
+from store.transactions import immediate_transaction
+
 TABLE = "review_drafts"
 DRAFT_FORMAT = 1
 _CHUNK = 500  # invoice numbers per statement, well under SQLite's limit on parameters
@@ -32,21 +38,30 @@ class ReviewDraft:
 
 
 class ReviewDrafts:
-    """Drafts per KashFlow company (``ActiveConnection.account_key``).
+    """Drafts per KashFlow company (``ActiveConnection.account_key``) of one user (``actor``).
 
     Must be used on the thread that opened its database (sqlite3 connections stay there).
     """
 
-    def __init__(self, database: Database) -> None:
-        self._table = database[TABLE]
+    def __init__(self, database: StoreConnection | Database, *, actor: str = LOCAL_ACTOR) -> None:
+        self._conn = store_connection(database)
+        self._actor = actor
+        # Looked at once: a store opened read-only may predate drafts, or drafts per user
+        # (then every row is ``local``'s).
+        columns = self._conn.columns(TABLE) if TABLE in self._conn.table_names() else set()
+        self._exists = bool(columns)
+        self._per_user = "actor" in columns
 
     def load(self, account: str) -> ReviewDraft:
-        if not self._table.exists():  # a store opened read-only before drafts existed
+        if not self._exists:  # a store opened read-only before drafts existed
+            return ReviewDraft()
+        if not self._per_user and self._actor != LOCAL_ACTOR:
             return ReviewDraft()
         overrides: dict[str, dict[str, str]] = {}
         selected: set[str] = set()
-        rows = self._table.rows_where(
-            "account = ? and format = ?", [account, DRAFT_FORMAT], order_by="invoice_number"
+        where, params = self._mine("account = ? and format = ?", [account, DRAFT_FORMAT])
+        rows = self._conn.query(
+            f"select * from {TABLE} where {where} order by invoice_number", params
         )
         for row in rows:
             fields = json.loads(row["overrides"] or "{}")
@@ -73,29 +88,40 @@ class ReviewDrafts:
             fields = dict(overrides.get(number) or {})
             if fields or number in selected:
                 keep.append(
-                    {
-                        "account": account,
-                        "invoice_number": number,
-                        "overrides": json.dumps(fields, sort_keys=True),
-                        "selected": int(number in selected),
-                        "format": DRAFT_FORMAT,
-                        "updated_at": now,
-                    }
-                )
+                    [account, self._actor, number, json.dumps(fields, sort_keys=True),
+                     int(number in selected), DRAFT_FORMAT, now]
+                )  # fmt: skip
             else:
                 drop.append(number)
-        for start in range(0, len(drop), _CHUNK):
-            chunk = drop[start : start + _CHUNK]
-            self._table.delete_where(
-                f"account = ? and invoice_number in ({', '.join('?' * len(chunk))})",
-                [account, *chunk],
-            )
-        if keep:
-            self._table.upsert_all(keep, pk=("account", "invoice_number"))
+        with immediate_transaction(self._conn):
+            for start in range(0, len(drop), _CHUNK):
+                chunk = drop[start : start + _CHUNK]
+                self._conn.execute(
+                    f"delete from {TABLE} where account = ? and actor = ? "
+                    f"and invoice_number in ({', '.join('?' * len(chunk))})",
+                    [account, self._actor, *chunk],
+                )
+            for values in keep:
+                self._conn.execute(
+                    f"insert into {TABLE} (account, actor, invoice_number, overrides, selected, "
+                    "format, updated_at) values (?, ?, ?, ?, ?, ?, ?) "
+                    "on conflict (account, actor, invoice_number) do update set "
+                    "overrides = excluded.overrides, selected = excluded.selected, "
+                    "format = excluded.format, updated_at = excluded.updated_at",
+                    values,
+                )
 
     def forget(self, account: str) -> None:
-        """Drop all of one company's draft."""
-        self._table.delete_where("account = ?", [account])
+        """Drop all of one company's draft (this user's)."""
+        with immediate_transaction(self._conn):
+            self._conn.execute(
+                f"delete from {TABLE} where account = ? and actor = ?", [account, self._actor]
+            )
+
+    def _mine(self, where: str, params: list) -> tuple[str, list]:
+        if not self._per_user:  # read-only, from before drafts per user: all ``local``'s
+            return where, params
+        return f"{where} and actor = ?", [*params, self._actor]
 
 
 def ensure_drafts_schema(database: Database) -> None:

@@ -113,18 +113,3 @@ def _describe(
     connection.database_file = database_file
     connection.busy_timeout = busy_timeout
     connection.read_only = read_only
-
-
-def is_read_only(connection: sqlite3.Connection) -> bool:
-    return bool(getattr(connection, "read_only", False))
-
-
-def database_file_of(connection: sqlite3.Connection) -> Path | None:
-    """The file a connection was opened on (None for an in-memory database)."""
-    path = getattr(connection, "database_file", None)
-    if path is not None and path != Path():
-        return path
-    for _, name, filename in connection.execute("PRAGMA database_list"):
-        if name == "main" and filename:
-            return Path(filename)
-    return None

@@ -27,6 +27,10 @@ as an ``IdempotencyConflict``, and a failed answer stored under it would be repl
 A whole submit run (decide, begin, send, record) is kept apart from another run on the same
 data folder by ``submit_lock()``: without it, both may decide to send the same invoice.
 
+Each row also says who made its latest attempt (``sent_by``: the signed-in user's email, or
+``local``), kept when the outcome is recorded; on PostgreSQL the claim in ``begin`` holds across
+app servers the same way (``store.postgres_engine``: every writer takes the write lock first).
+
 The ledger holds invoice *numbers* and Debitura's identifiers only: no amounts, no debtor
 details (those live in KashFlow and Debitura). A ``SubmissionLedger`` must be used on the
 thread that opened its database (sqlite3 connections stay on their thread).
@@ -34,17 +38,18 @@ thread that opened its database (sqlite3 connections stay on their thread).
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
-from store.guarded_connection import database_file_of
-from store.submit_lock import submit_lock
+from store.audit import TABLE as AUDIT_TABLE
+from store.audit import append_entry
+from store.engine import StoreConnection, store_connection
+from store.migrations import LOCAL_ACTOR
 from store.transactions import grouped_commit, immediate_transaction, move_state, utc_now
 
 SENDING = "sending"
@@ -82,6 +87,7 @@ class Submission:
     updated_at: str = ""
     sent_at: str = ""
     connection_name: str = ""  # the saved connection's name, when ``list`` joined it
+    sent_by: str = ""  # who made the latest attempt (an email, or ``local``)
 
     @property
     def outcome_unknown(self) -> bool:
@@ -111,18 +117,27 @@ class Submission:
             updated_at=row["updated_at"] or "",
             sent_at=row["sent_at"] or "",
             connection_name=row.get("connection_name") or "",
+            sent_by=row.get("sent_by") or "",
         )
 
 
 class SubmissionLedger:
     """Reads and state changes of the ``submissions`` table; every change commits at once."""
 
-    def __init__(self, database: Database, *, clock: Callable[[], str] = utc_now) -> None:
-        self._database = database
-        self._conn: sqlite3.Connection = database.conn
+    def __init__(
+        self,
+        database: StoreConnection | Database,
+        *,
+        clock: Callable[[], str] = utc_now,
+        actor: str = LOCAL_ACTOR,
+    ) -> None:
+        self._conn = store_connection(database)
         self._clock = clock
+        self._actor = actor  # who this ledger's attempts are recorded for
         # Read once: asking the schema on every read cost a query per ledger call, four per case.
-        self._names_connections = "connections" in database.table_names()
+        tables = self._conn.table_names()
+        self._names_connections = "connections" in tables
+        self._audits = AUDIT_TABLE in tables  # an outcome and its audit entry commit together
 
     # --- reads --------------------------------------------------------------------------------
 
@@ -141,12 +156,12 @@ class SubmissionLedger:
 
     def submitted_invoice_numbers(self, account: str, target: str) -> set[str]:
         """Invoice numbers that are cases at ``target`` (state ``created``)."""
-        cursor = self._conn.execute(
+        rows = self._conn.query(
             f"select invoice_number from {TABLE} where kashflow_account = ? "
             "and debitura_target = ? and state = ?",
             [account, target, CREATED],
         )
-        return {number for (number,) in cursor.fetchall()}
+        return {row["invoice_number"] for row in rows}
 
     def unresolved(self, account: str, target: str) -> list[Submission]:
         """Submissions whose outcome is unknown (state ``sending``): check before resending."""
@@ -191,15 +206,14 @@ class SubmissionLedger:
             existing = self.get(account, target, number)
             now = self._clock()
             if existing is None:
-                cursor = self._conn.execute(
+                submission_id = self._conn.insert(
                     f"insert into {TABLE} (kashflow_account, debitura_target, connection_id, "
                     "invoice_number, creditor_reference, idempotency_key, payload_fingerprint, "
-                    "state, test_mode, attempts, created_at, updated_at) "
-                    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                    "state, test_mode, attempts, created_at, updated_at, sent_by) "
+                    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
                     [account, target, connection_id, number, creditor_reference, _new_key(),
-                     payload_fingerprint, SENDING, int(test_mode), now, now],
+                     payload_fingerprint, SENDING, int(test_mode), now, now, self._actor],
                 )  # fmt: skip
-                submission_id = cursor.lastrowid
             else:
                 if existing.state == CREATED:
                     reference = existing.case_reference or existing.case_id
@@ -219,9 +233,9 @@ class SubmissionLedger:
                     "payload_fingerprint = ?, creditor_reference = ?, "
                     "connection_id = coalesce(?, connection_id), test_mode = ?, "
                     "attempts = attempts + 1, error_kind = null, error_message = null, "
-                    "updated_at = ? where id = ?",
+                    "updated_at = ?, sent_by = ? where id = ?",
                     [SENDING, key, payload_fingerprint, creditor_reference, connection_id,
-                     int(test_mode), now, existing.id],
+                     int(test_mode), now, self._actor, existing.id],
                 )  # fmt: skip
                 submission_id = existing.id
         return self.by_id(submission_id)
@@ -237,12 +251,10 @@ class SubmissionLedger:
         wait_seconds: float | None = None,
         on_wait: Callable[[], None] | None = None,
     ) -> AbstractContextManager[None]:
-        """Hold for a whole submit run so that two runs on one data folder take turns (see
-        ``store.submit_lock``); a no-op for an in-memory ledger."""
-        database_file = database_file_of(self._conn)
-        if database_file is None:
-            return nullcontext()
-        return submit_lock(database_file.parent, wait_seconds=wait_seconds, on_wait=on_wait)
+        """Hold for a whole submit run so that two runs on one data folder, or on one
+        PostgreSQL database from any app server, take turns (see ``store.submit_lock``); a
+        no-op for an in-memory ledger."""
+        return self._conn.run_lock(wait_seconds=wait_seconds, on_wait=on_wait)
 
     def mark_created(
         self,
@@ -260,6 +272,7 @@ class SubmissionLedger:
             "state = ?, case_id = ?, case_reference = ?, lifecycle = ?, error_kind = null, "
             "error_message = null, updated_at = ?, sent_at = ?",
             [CREATED, case_id, case_reference, lifecycle, now, now],
+            audit=("case_created", f"case {case_reference or case_id}"),
         )
 
     def mark_failed(
@@ -271,6 +284,7 @@ class SubmissionLedger:
             (SENDING,),
             "state = ?, error_kind = ?, error_message = ?, updated_at = ?",
             [FAILED, error_kind, error_message, self._clock()],
+            audit=("case_failed", error_message or error_kind),
         )
 
     def record_refusal_unsent(
@@ -295,27 +309,28 @@ class SubmissionLedger:
             existing = self.get(account, target, number)
             now = self._clock()
             if existing is None:
-                cursor = self._conn.execute(
+                submission_id = self._conn.insert(
                     f"insert into {TABLE} (kashflow_account, debitura_target, connection_id, "
                     "invoice_number, creditor_reference, idempotency_key, payload_fingerprint, "
                     "state, error_kind, error_message, test_mode, attempts, created_at, "
-                    "updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                    "updated_at, sent_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
                     [account, target, connection_id, number, creditor_reference, _new_key(),
                      payload_fingerprint, FAILED, error_kind, error_message, int(test_mode),
-                     now, now],
+                     now, now, self._actor],
                 )  # fmt: skip
-                submission_id = cursor.lastrowid
             elif existing.state == FAILED:
                 self._conn.execute(
                     f"update {TABLE} set payload_fingerprint = ?, creditor_reference = ?, "
                     "error_kind = ?, error_message = ?, "
-                    "connection_id = coalesce(?, connection_id), updated_at = ? where id = ?",
+                    "connection_id = coalesce(?, connection_id), updated_at = ?, sent_by = ? "
+                    "where id = ?",
                     [payload_fingerprint, creditor_reference, error_kind, error_message,
-                     connection_id, now, existing.id],
+                     connection_id, now, self._actor, existing.id],
                 )  # fmt: skip
                 submission_id = existing.id
             else:
                 return None
+            self._audit(submission_id, "case_refused_unsent", error_message or error_kind)
         return self.by_id(submission_id)
 
     def clear_refusal_unsent(
@@ -346,6 +361,7 @@ class SubmissionLedger:
             (SENDING,),
             "error_kind = ?, error_message = ?, updated_at = ?",
             [error_kind, error_message, self._clock()],
+            audit=("case_outcome_unknown", error_message or error_kind),
         )
 
     # --- internals ------------------------------------------------------------------------------
@@ -356,9 +372,20 @@ class SubmissionLedger:
         allowed_from: tuple[str, ...],
         assignments: str,
         params: list[Any],
+        *,
+        audit: tuple[str, str],
     ) -> Submission:
         submission_id = submission.id if isinstance(submission, Submission) else submission
-        moved = move_state(self._conn, TABLE, submission_id, allowed_from, assignments, params)
+        event, detail = audit
+        moved = move_state(
+            self._conn,
+            TABLE,
+            submission_id,
+            allowed_from,
+            assignments,
+            params,
+            on_moved=lambda: self._audit(submission_id, event, detail),
+        )
         current = self.by_id(submission_id)
         if not moved:
             raise LedgerError(
@@ -367,6 +394,23 @@ class SubmissionLedger:
             )
         return current
 
+    def _audit(self, submission_id: int, event: str, detail: str) -> None:
+        """The audit entry of a state change, in its transaction: "Invoice 1121: case X"."""
+        if not self._audits:
+            return
+        row = self._conn.query_one(
+            f"select invoice_number, connection_id from {TABLE} where id = ?", [submission_id]
+        )
+        if row is None:
+            return
+        append_entry(
+            self._conn,
+            event,
+            actor=self._actor,
+            connection_id=row["connection_id"],
+            detail=f"Invoice {row['invoice_number']}: {detail}",
+        )
+
     def _select(
         self, where: str, params: list[Any], *, newest_first: bool = False
     ) -> list[Submission]:
@@ -374,13 +418,12 @@ class SubmissionLedger:
         name, join = "null", ""
         if self._names_connections:
             name, join = "c.name", "left join connections c on c.id = s.connection_id"
-        cursor = self._conn.execute(
+        rows = self._conn.query(
             f"select s.*, {name} as connection_name from {TABLE} s {join} "
             f"where {where} order by {order}",
             params,
         )
-        columns = [description[0] for description in cursor.description]
-        return [Submission.from_row(dict(zip(columns, row, strict=True))) for row in cursor]
+        return [Submission.from_row(row) for row in rows]
 
 
 def _new_key() -> str:

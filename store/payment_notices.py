@@ -15,12 +15,12 @@ back and looks for the row's ``notice_ref`` (written into the message) before se
 ``begin`` on a ``sending`` row keeps its key and reference so a resend is recognisable too.
 
 Only identifiers and bookkeeping are kept, never the message or the debtor's details; the
-payment key is the one exception, and only when KashFlow gives the payment no id.
+payment key is the one exception, and only when KashFlow gives the payment no id. ``sent_by``
+says who made the latest attempt (an email, or ``local``).
 """
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +28,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from store.audit import TABLE as AUDIT_TABLE
+from store.audit import append_entry
+from store.engine import StoreConnection, store_connection
+from store.migrations import LOCAL_ACTOR, add_actor_columns
 from store.transactions import immediate_transaction, move_state, utc_now
 
 SENDING = "sending"
@@ -58,6 +62,7 @@ class PaymentNotice:
     created_at: str = ""
     updated_at: str = ""
     sent_at: str = ""
+    sent_by: str = ""
 
     @property
     def notice_ref(self) -> str:
@@ -85,16 +90,24 @@ class PaymentNotice:
             created_at=row["created_at"] or "",
             updated_at=row["updated_at"] or "",
             sent_at=row["sent_at"] or "",
+            sent_by=row.get("sent_by") or "",
         )
 
 
 class PaymentNotices:
     """Reads and state changes of the ``payment_notices`` table; every change commits at once."""
 
-    def __init__(self, database: Database, *, clock: Callable[[], str] = utc_now) -> None:
-        self._database = database
-        self._conn: sqlite3.Connection = database.conn
+    def __init__(
+        self,
+        database: StoreConnection | Database,
+        *,
+        clock: Callable[[], str] = utc_now,
+        actor: str = LOCAL_ACTOR,
+    ) -> None:
+        self._conn = store_connection(database)
         self._clock = clock
+        self._actor = actor
+        self._audits = AUDIT_TABLE in self._conn.table_names()  # committed with each change
 
     def get(
         self, account: str, target: str, invoice_number: str, payment_key: str
@@ -136,14 +149,14 @@ class PaymentNotices:
             existing = self.get(account, target, number, payment_key)
             now = self._clock()
             if existing is None:
-                cursor = self._conn.execute(
+                notice_id = self._conn.insert(
                     f"insert into {TABLE} (kashflow_account, debitura_target, invoice_number, "
                     "payment_key, case_id, idempotency_key, state, attempts, created_at, "
-                    "updated_at) values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                    "updated_at, sent_by) values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
                     [account, target, number, payment_key, case_id, str(uuid.uuid4()),
-                     SENDING, now, now],
+                     SENDING, now, now, self._actor],
                 )  # fmt: skip
-                return self.by_id(cursor.lastrowid)
+                return self.by_id(notice_id)
             if existing.state == SENT:
                 raise PaymentNoticeError(
                     f"The payment on invoice {number} was told to the partner already; it is "
@@ -153,13 +166,15 @@ class PaymentNotices:
                 # Nothing reached Debitura: a fresh key, so an old refusal is not replayed.
                 self._conn.execute(
                     f"update {TABLE} set state = ?, idempotency_key = ?, case_id = ?, "
-                    "attempts = attempts + 1, error_message = null, updated_at = ? where id = ?",
-                    [SENDING, str(uuid.uuid4()), case_id, now, existing.id],
+                    "attempts = attempts + 1, error_message = null, updated_at = ?, "
+                    "sent_by = ? where id = ?",
+                    [SENDING, str(uuid.uuid4()), case_id, now, self._actor, existing.id],
                 )
             else:
                 self._conn.execute(
-                    f"update {TABLE} set attempts = attempts + 1, updated_at = ? where id = ?",
-                    [now, existing.id],
+                    f"update {TABLE} set attempts = attempts + 1, updated_at = ?, sent_by = ? "
+                    "where id = ?",
+                    [now, self._actor, existing.id],
                 )
         return self.by_id(existing.id)
 
@@ -171,6 +186,7 @@ class PaymentNotices:
             (SENDING,),
             "state = ?, chat_id = ?, error_message = null, updated_at = ?, sent_at = ?",
             [SENT, chat_id, now, now],
+            audit=("paid_directly_sent", "the partner was told"),
         )
 
     def mark_failed(self, notice: PaymentNotice | int, *, error_message: str) -> PaymentNotice:
@@ -180,6 +196,7 @@ class PaymentNotices:
             (SENDING,),
             "state = ?, error_message = ?, updated_at = ?",
             [FAILED, error_message, self._clock()],
+            audit=("paid_directly_failed", error_message),
         )
 
     def mark_unknown(self, notice: PaymentNotice | int, *, error_message: str) -> PaymentNotice:
@@ -189,6 +206,7 @@ class PaymentNotices:
             (SENDING,),
             "error_message = ?, updated_at = ?",
             [error_message, self._clock()],
+            audit=("paid_directly_unknown", error_message),
         )
 
     def _transition(
@@ -197,9 +215,20 @@ class PaymentNotices:
         allowed_from: tuple[str, ...],
         assignments: str,
         params: list[Any],
+        *,
+        audit: tuple[str, str],
     ) -> PaymentNotice:
         notice_id = notice.id if isinstance(notice, PaymentNotice) else notice
-        moved = move_state(self._conn, TABLE, notice_id, allowed_from, assignments, params)
+        event, detail = audit
+        moved = move_state(
+            self._conn,
+            TABLE,
+            notice_id,
+            allowed_from,
+            assignments,
+            params,
+            on_moved=lambda: self._audit(notice_id, event, detail),
+        )
         current = self.by_id(notice_id)
         if not moved:
             raise PaymentNoticeError(
@@ -208,10 +237,24 @@ class PaymentNotices:
             )
         return current
 
+    def _audit(self, notice_id: int, event: str, detail: str) -> None:
+        """The audit entry of a state change, in its transaction: "Invoice 1121: …"."""
+        if not self._audits:
+            return
+        row = self._conn.query_one(
+            f"select invoice_number, payment_key from {TABLE} where id = ?", [notice_id]
+        )
+        if row is not None:
+            append_entry(
+                self._conn,
+                event,
+                actor=self._actor,
+                detail=f"Invoice {row['invoice_number']}, payment {row['payment_key']}: {detail}",
+            )
+
     def _select(self, where: str, params: list[Any]) -> list[PaymentNotice]:
-        cursor = self._conn.execute(f"select * from {TABLE} where {where} order by id", params)
-        columns = [description[0] for description in cursor.description]
-        return [PaymentNotice.from_row(dict(zip(columns, row, strict=True))) for row in cursor]
+        rows = self._conn.query(f"select * from {TABLE} where {where} order by id", params)
+        return [PaymentNotice.from_row(row) for row in rows]
 
 
 def ensure_payment_notices_schema(database: Database) -> None:
@@ -246,3 +289,9 @@ def ensure_payment_notices_schema(database: Database) -> None:
         unique=True,
         if_not_exists=True,
     )
+    # For a table made on its own (outside the migrations' transaction: commit it then).
+    connection = store_connection(database)
+    inside_migration = connection.in_transaction
+    add_actor_columns(connection, {TABLE})
+    if not inside_migration and connection.in_transaction:
+        connection.commit()

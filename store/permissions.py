@@ -7,6 +7,7 @@ access is narrowed; when that is not allowed (someone else owns it) the app warn
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import stat
@@ -25,10 +26,20 @@ def make_private_dir(path: Path) -> None:
 
 
 def make_private_file(path: Path) -> None:
-    """Create ``path`` empty as 0600 unless it exists, then narrow it; fails if not writable."""
-    # Created with its final mode, so there is no moment when others could open it.
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
-    os.close(descriptor)
+    """Create ``path`` empty as 0600 unless it exists, then narrow it; fails if it cannot be
+    created or, when it exists, written."""
+    try:
+        # Created with its final mode, so there is no moment when others could open it.
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        # Never opened when it exists: closing any descriptor of a file drops every POSIX lock
+        # this process holds on it, SQLite's included. Another session's connection to the
+        # database would lose its locks, and a write-ahead log shared on that belief breaks
+        # ("disk I/O error"). Whether it can be written is asked without opening it.
+        if not os.access(path, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path)) from None
+    else:
+        os.close(descriptor)
     restrict(path, PRIVATE_FILE_MODE)
 
 

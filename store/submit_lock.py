@@ -1,10 +1,13 @@
-"""One submit run at a time per data folder.
+"""One submit run at a time per data folder (SQLite) or per database (PostgreSQL).
 
 Two runs deciding about the same invoices at once would each see "not sent yet" and race to
-send. The run holds an exclusive lock on ``submit.lock`` in the data folder (``flock``: the
-operating system releases it if the process dies) and, inside one process, a lock per folder
-that the same thread may take again, so the CLI and ``workflow.submit`` can both hold it.
-A second run waits up to ``wait_seconds``, then raises ``SubmitInProgress``.
+send. On SQLite the run holds an exclusive lock on ``submit.lock`` in the data folder
+(``flock``: the operating system releases it if the process dies); on PostgreSQL a
+session-level advisory lock on a connection of its own (``store.postgres_engine``: the server
+releases it when that connection or the process ends), which keeps runs on different app
+servers apart. Inside one process there is also a lock per folder or database that the same
+thread may take again, so the CLI and ``workflow.submit`` can both hold it. A second run waits
+up to ``wait_seconds``, then raises ``SubmitInProgress``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,34 +45,62 @@ def submit_lock(
     ``on_wait`` is called once if another run holds it (to say "waiting..."). Raises
     ``SubmitInProgress`` after ``wait_seconds``, or a ``StorageError`` if the folder is unusable.
     """
+    path = (data_dir / LOCK_FILE).resolve()
+    with run_lock(
+        ("folder", path),
+        lambda deadline, waiting: _lock_file(path, deadline, waiting),
+        wait_seconds=wait_seconds,
+        on_wait=on_wait,
+        busy=lambda: SubmitInProgress(path),
+    ):
+        yield
+
+
+# Takes the lock shared with other processes by ``deadline`` (calling ``waiting`` while it
+# waits) and returns what releases it.
+TakeLock = Callable[[float, Callable[[], None]], Callable[[], None]]
+
+
+@contextmanager
+def run_lock(
+    key: Hashable,
+    take: TakeLock,
+    *,
+    wait_seconds: float | None,
+    on_wait: Callable[[], None] | None,
+    busy: Callable[[], Exception] | None = None,
+) -> Iterator[None]:
+    """Hold the run lock named ``key`` for the block: this process's re-entrant lock, then
+    (at the outermost level) the one ``take`` gets from the file system or the database."""
     if wait_seconds is None:
         wait_seconds = DEFAULT_WAIT_SECONDS  # read now, so a test may shorten it
-    lock = _folder_lock(data_dir / LOCK_FILE)
-    lock.acquire(time.monotonic() + wait_seconds, on_wait)
+    lock = _lock_of(key, busy or (lambda: SubmitInProgress()))
+    lock.acquire(time.monotonic() + wait_seconds, on_wait, take)
     try:
         yield
     finally:
         lock.release()
 
 
-class _FolderLock:
-    """The lock of one folder in this process: a re-entrant thread lock plus the file lock."""
+class _RunLock:
+    """The lock of one folder or database in this process: a re-entrant thread lock plus the
+    lock shared with other processes."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, busy: Callable[[], Exception]) -> None:
+        self._busy = busy
         self._threads = threading.RLock()
         self._depth = 0
-        self._descriptor: int | None = None
+        self._release_shared: Callable[[], None] | None = None
 
-    def acquire(self, deadline: float, on_wait: Callable[[], None] | None) -> None:
+    def acquire(self, deadline: float, on_wait: Callable[[], None] | None, take: TakeLock) -> None:
         waiting = _Waiting(on_wait)
         if not self._threads.acquire(blocking=False):
             waiting.start()  # another thread of this process is submitting
             if not self._threads.acquire(timeout=max(0.0, deadline - time.monotonic())):
-                raise SubmitInProgress(self.path)
+                raise self._busy()
         try:
             if self._depth == 0:
-                self._descriptor = self._lock_file(deadline, waiting)
+                self._release_shared = take(deadline, waiting.start)
             self._depth += 1
         except BaseException:
             self._threads.release()
@@ -77,31 +108,32 @@ class _FolderLock:
 
     def release(self) -> None:
         self._depth -= 1
-        if self._depth == 0 and self._descriptor is not None:
-            descriptor, self._descriptor = self._descriptor, None
-            os.close(descriptor)  # closing the file releases the flock
+        if self._depth == 0 and self._release_shared is not None:
+            release, self._release_shared = self._release_shared, None
+            release()
         self._threads.release()
 
-    def _lock_file(self, deadline: float, waiting: _Waiting) -> int | None:
-        if fcntl is None:
-            return None
-        with storage_faults(self.path):
-            make_private_dir(self.path.parent)
-            make_private_file(self.path)
-            descriptor = os.open(self.path, os.O_RDWR)
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return descriptor
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(descriptor)
-                    raise SubmitInProgress(self.path) from None
-                waiting.start()
-                time.sleep(POLL_SECONDS)
-            except BaseException:
+
+def _lock_file(path: Path, deadline: float, waiting: Callable[[], None]) -> Callable[[], None]:
+    if fcntl is None:
+        return lambda: None
+    with storage_faults(path):
+        make_private_dir(path.parent)
+        make_private_file(path)
+        descriptor = os.open(path, os.O_RDWR)
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return lambda: os.close(descriptor)  # closing the file releases the flock
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
                 os.close(descriptor)
-                raise
+                raise SubmitInProgress(path) from None
+            waiting()
+            time.sleep(POLL_SECONDS)
+        except BaseException:
+            os.close(descriptor)
+            raise
 
 
 class _Waiting:
@@ -116,11 +148,12 @@ class _Waiting:
             on_wait()
 
 
-_locks: dict[Path, _FolderLock] = {}
+_locks: dict[Hashable, _RunLock] = {}
 _locks_guard = threading.Lock()
 
 
-def _folder_lock(path: Path) -> _FolderLock:
-    key = path.resolve()
+def _lock_of(key: Hashable, busy: Callable[[], Exception]) -> _RunLock:
     with _locks_guard:
-        return _locks.setdefault(key, _FolderLock(key))
+        if key not in _locks:
+            _locks[key] = _RunLock(busy)
+        return _locks[key]

@@ -1,66 +1,71 @@
-"""The write transactions the store's state machines share."""
+"""The write transactions the store's state machines share (on either engine)."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+
+from store.engine import StoreConnection
 
 # The connection whose changes this thread is grouping into one commit (``grouped_commit``).
 _grouping = threading.local()
 
 
 @contextmanager
-def immediate_transaction(connection: sqlite3.Connection) -> Iterator[None]:
-    """A transaction holding SQLite's write lock from its start (waiting for it up to the
+def immediate_transaction(connection: StoreConnection) -> Iterator[None]:
+    """A transaction holding the engine's write lock from its start (waiting for it up to the
     busy timeout), so nothing changes between its reads and its writes.
 
     Inside ``grouped_commit`` on the same connection it is a savepoint of the group's
     transaction instead: all or nothing, committed with the group.
     """
     group = getattr(_grouping, "connection", None)
-    if group is connection:
+    if group is not None and group.session is connection.session:
         if not connection.in_transaction:
-            connection.execute("begin immediate")
+            connection.begin_write()
         with _savepoint(connection):
             yield
         return
     if group is not None and group.in_transaction:
-        # Another connection to the file, on this thread: it would wait for the group's
+        # Another connection to the database, on this thread: it would wait for the group's
         # write lock forever. Commit the group first (earlier than needed, never later).
         group.commit()
-    connection.execute("begin immediate")
+    connection.begin_write()
     try:
         yield
         connection.commit()
     except BaseException:
         # Also after a failed commit (a full disk): never leave the transaction open. The
         # original error is the one to report, not a failing rollback.
-        with suppress(sqlite3.Error):
+        with suppress(Exception):
             connection.rollback()
         raise
 
 
 def move_state(
-    connection: sqlite3.Connection,
+    connection: StoreConnection,
     table: str,
     row_id: int,
     allowed_from: tuple[str, ...],
     assignments: str,
     params: list,
+    *,
+    on_moved: Callable[[], None] | None = None,
 ) -> bool:
     """Set ``assignments`` on one row only while its state is one of ``allowed_from`` (the
     state machines' guard against acting on a stale read), in its own transaction; True when
-    the row moved."""
+    the row moved. ``on_moved`` runs in the same transaction when it did (its audit entry)."""
     marks = ", ".join("?" * len(allowed_from))
     with immediate_transaction(connection):
-        cursor = connection.execute(
+        changed = connection.execute(
             f"update {table} set {assignments} where id = ? and state in ({marks})",
             [*params, row_id, *allowed_from],
         )
-    return cursor.rowcount == 1
+        if changed == 1 and on_moved is not None:
+            on_moved()
+    return changed == 1
 
 
 def utc_now() -> str:
@@ -69,7 +74,7 @@ def utc_now() -> str:
 
 
 @contextmanager
-def grouped_commit(connection: sqlite3.Connection) -> Iterator[None]:
+def grouped_commit(connection: StoreConnection) -> Iterator[None]:
     """The changes made through ``immediate_transaction`` in the block, committed together
     once when it ends: one synced commit for many rows instead of one per row.
 
@@ -85,10 +90,10 @@ def grouped_commit(connection: sqlite3.Connection) -> Iterator[None]:
         yield
     except BaseException:
         if connection.in_transaction:
-            with suppress(sqlite3.Error):
+            with suppress(Exception):
                 connection.commit()
         if connection.in_transaction:  # the commit failed too (a full disk)
-            with suppress(sqlite3.Error):
+            with suppress(Exception):
                 connection.rollback()
         raise
     else:
@@ -96,7 +101,7 @@ def grouped_commit(connection: sqlite3.Connection) -> Iterator[None]:
             try:
                 connection.commit()
             except BaseException:
-                with suppress(sqlite3.Error):
+                with suppress(Exception):
                     connection.rollback()
                 raise
     finally:
@@ -104,13 +109,13 @@ def grouped_commit(connection: sqlite3.Connection) -> Iterator[None]:
 
 
 @contextmanager
-def _savepoint(connection: sqlite3.Connection) -> Iterator[None]:
-    connection.execute("savepoint store_change")
+def _savepoint(connection: StoreConnection) -> Iterator[None]:
+    connection.savepoint("store_change")
     try:
         yield
     except BaseException:
-        with suppress(sqlite3.Error):
-            connection.execute("rollback to store_change")
-            connection.execute("release store_change")
+        with suppress(Exception):
+            connection.rollback_to("store_change")
+            connection.release("store_change")
         raise
-    connection.execute("release store_change")
+    connection.release("store_change")

@@ -10,6 +10,7 @@ import pytest
 import kashflow.client
 from kashflow import RetryPolicy
 from sandbox.kashflow_server import KashFlowFaults, KashFlowSandbox, KashFlowSandboxConfig
+from tests.postgres_support import engine, postgres_server, postgres_url  # noqa: F401
 
 # The day the sandbox KashFlow's books are generated as of, unless a test says otherwise: the
 # data (and anything judged against its ``dataset.as_of``) is then the same on every day.
@@ -29,6 +30,10 @@ SETTING_NAMES = (
     "DEBITURA_API_KEY",
     "DEBITURA_TEST_MODE",
     "APP_SECRET_KEY",
+    "APP_ALLOWED_EMAILS",
+    "APP_SUBMITTERS",
+    "APP_ALLOW_NO_SIGNIN",
+    "APP_DATABASE_URL",
 )
 
 

@@ -14,23 +14,27 @@ from workflow.workspace import Workspace
 
 
 def settings() -> Settings:
-    return Settings.load(secrets=_secrets())
+    return Settings.load(secrets=secrets())
 
 
 def workspace() -> Workspace:
     """Opened per script run: a sqlite3 connection must stay on the thread that opened it.
 
     A data folder or database the app cannot use stops the page with what to do about it.
+    What it records is recorded as done by the signed-in user (``ui.identity``).
     """
+    from ui.identity import current_actor  # here: ui.identity reads its settings from this module
+
     try:
-        return Workspace.open(settings())
+        return Workspace.open(settings(), actor=current_actor())
     except StorageError as error:
         # Folder names may hold Markdown characters ("my_data"): show them as typed.
         st.error(as_markdown_text(str(error)), icon=":material/database:")
         st.stop()
 
 
-def _secrets() -> dict[str, Any]:
+def secrets() -> dict[str, Any]:
+    """``.streamlit/secrets.toml`` as a dict; empty when there is none."""
     try:
         return dict(st.secrets)
     except (StreamlitSecretNotFoundError, FileNotFoundError):

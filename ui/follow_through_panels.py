@@ -41,6 +41,7 @@ def sent_cases_frame(cases: Sequence[SentCase]) -> pd.DataFrame:
                 "Documents": _documents(case),
                 "Needs from you": LIST_SEPARATOR.join(case.needs_from_you),
                 "Sent at": uk_time(case.sent_at),
+                "Sent by": case.sent_by,
                 "Connection": case.connection,
                 "Details": case.message,
             }

@@ -1,13 +1,15 @@
 """What every page shows around its content: the page links, the connected company, where
-cases go, and the demo banner."""
+cases go, the demo banner, and (with sign-in) who is signed in."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from store import SecretKeyError, StorageError
+from ui.identity import current_actor
 from ui.navigation import page_links
 from ui.plain import as_markdown_text
+from ui.sign_in import sign_out_control
 from workflow.connect import ActiveConnection
 from workflow.debitura_target import FROM_SANDBOX, Destination, current_destination
 from workflow.settings import Settings
@@ -26,6 +28,7 @@ def render_frame(connection: ActiveConnection | None, settings: Settings) -> Non
         destination = _destination(settings)
         if destination is not None:
             _destination_banner(destination)
+        sign_out_control()  # with sign-in on: who is signed in, and Sign out
     if connection is not None and connection.is_demo:
         _demo_banner(destination)
 
@@ -55,7 +58,7 @@ def _destination(settings: Settings) -> Destination | None:
     """Where cases go, read without creating or changing anything; None when the data folder
     cannot be read (the page itself then says what to do about it)."""
     try:
-        return current_destination(Workspace.open(settings, read_only=True))
+        return current_destination(Workspace.open(settings, read_only=True, actor=current_actor()))
     except (StorageError, SecretKeyError):
         return None
 

@@ -24,6 +24,7 @@ PAGES = (
     PageEntry("pages/review.py", "Review invoices", ":material/table_view:"),
     PageEntry("pages/submit.py", "Submit", ":material/send:"),
     PageEntry("pages/cases.py", "Sent cases", ":material/fact_check:"),
+    PageEntry("pages/audit.py", "Audit log", ":material/history:"),
 )
 
 

@@ -3,7 +3,8 @@
 The frame is drawn here rather than in app.py because Streamlit runs a file in ``pages/``
 directly, without app.py, whenever it is in its legacy multipage mode: a fresh server's first
 request deep-linking to a page, and AppTest's reruns. Drawing it from each page keeps the
-company name and sandbox banner on screen in every mode.
+company name and sandbox banner on screen in every mode; and the sign-in gate
+(``ui.sign_in``) runs here first, before anything of the app is drawn or picked up.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ui import context
 from ui.frame import render_frame
 from ui.guard import require_connection
 from ui.session import active_connection, pick_up_connection, show_in_address
+from ui.sign_in import require_sign_in
 from workflow.connect import ActiveConnection
 
 APP_TITLE = "KashFlow collections"
@@ -44,6 +46,7 @@ def just_entered() -> bool:
 def _configure(title: str) -> ActiveConnection | None:
     """Page config, and this session's connection: picked up again on a new session (a
     reload, a second tab) and named in the page address on every run."""
+    require_sign_in(APP_TITLE)  # first: nothing below may run for a visitor who is not let in
     previous = st.session_state.get(_PAGE_KEY)
     st.session_state[_PAGE_KEY] = title
     st.session_state[_ENTERED_KEY] = previous != title

@@ -12,7 +12,9 @@ from mapping.dates import uk_time
 from store.payment_notices import FAILED as NOTICE_FAILED
 from store.payment_notices import SENDING as NOTICE_SENDING
 from ui import context
+from ui.identity import current_rights
 from ui.plain import as_markdown_text
+from workflow.access import NotASubmitter
 from workflow.connect import DEFAULT_HOME_CURRENCY, ActiveConnection
 from workflow.debitura_target import DebituraTarget
 from workflow.paid_directly import (
@@ -67,11 +69,16 @@ def paid_directly_section(
     for line in st.session_state.pop(RESULT, []):
         st.caption(as_markdown_text(line))
     to_tell = check.to_tell
+    rights = current_rights()
+    if to_tell and not rights.may_submit:
+        st.caption(f"Only submitters can tell the partners. {as_markdown_text(rights.why_not)}")
     if to_tell and st.button(
         f"Tell the partners ({len(to_tell)})",
         type="primary",
         icon=":material/campaign:",
         key="tell_partners",
+        disabled=not rights.may_submit,
+        help=None if rights.may_submit else rights.why_not,
     ):
         _tell(connection, target, to_tell)
         st.session_state[CHECK] = (whose, _check(connection, target))
@@ -104,7 +111,11 @@ def _tell(connection: ActiveConnection, target: DebituraTarget, payments) -> Non
                 ledger=workspace.ledger,
                 notices=workspace.payment_notices,
                 account=connection.account_key,
+                rights=current_rights(),
             )
+    except NotASubmitter as refusal:
+        st.session_state[RESULT] = [str(refusal)]
+        return
     except DebituraError as error:
         st.session_state[RESULT] = [f"Nothing was sent: {error}"]
         return

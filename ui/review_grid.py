@@ -1,24 +1,32 @@
-"""The review grid: one row per invoice, debtor cells editable, a tick column for selection.
+"""The review grid: one page of invoices, debtor cells editable, a tick column for selection.
 
-The grid widget is keyed by the invoice numbers it shows (and a nonce), because its edits are
-remembered by row position: a different set of rows must get a fresh widget, or an edit
-would land on another invoice. What the analyst does in it is folded, on every run, into the
-canonical state: overrides by invoice number and a set of selected invoice numbers.
+Only a page of the filtered invoices travels to the browser (``ui.grid_paging``). The editor
+keeps one key; its rows are labelled by invoice number, so Streamlit renews the editor's
+pending edits exactly when the page holds other invoices, and an edit (kept by row position)
+can never land on another invoice. What the analyst does is folded into the canonical state,
+overrides by invoice number and a set of selected invoice numbers: in the editor's
+``on_change`` callback before the page is drawn (so every read-out above the grid is already
+up to date), and again, idempotently, when the grid is drawn (AppTest sets the editor's state
+without callbacks).
+
+While an import runs, ``loading_grid`` shows its first rows read-only in the same columns.
 """
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Collection
 
 import pandas as pd
 import pycountry
 import streamlit as st
 
 from mapping.debtor_type import DEBTOR_TYPES
-from mapping.frame import frame_edits
+from mapping.frame import frame_edits, rows_to_frame
 from mapping.status import status_words
+from ui.grid_paging import GridPage
 from ui.review_state import ReviewState
 from ui.uk_dates import DATE_COLUMN_FORMAT
+from workflow.review import FirstRows
 
 SELECT = "select"
 COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
@@ -114,38 +122,87 @@ COLUMN_CONFIG = {
 }
 
 
-def review_grid(state: ReviewState, shown: pd.DataFrame) -> bool:
-    """Draw the grid for ``shown`` and fold what the analyst did into ``state``.
+LOADING = "Loading…"
+GRID_KEY = "review-grid"
+
+
+def grid_table(page_rows: pd.DataFrame, selected: Collection[str]) -> pd.DataFrame:
+    """The grid's columns for ``page_rows``, labelled by invoice number (hidden)."""
+    table = page_rows.assign(
+        **{
+            SELECT: page_rows["invoice_number"].isin(selected),
+            # Per category, not per row.
+            "status": page_rows["status"].cat.rename_categories(status_words),
+        }
+    )[COLUMN_ORDER]
+    table.index = pd.Index(page_rows["invoice_number"].astype("str").to_numpy(), name=None)
+    return table
+
+
+def review_grid(state: ReviewState, page: GridPage) -> bool:
+    """Draw the grid for one ``page`` and fold what the analyst did into ``state``.
 
     Returns True when an edit changed the rows (the page reruns to show them re-checked).
     """
-    table = shown.assign(
-        **{
-            SELECT: shown["invoice_number"].isin(state.selected),
-            # Per category, not per row: fast at 20,000 rows.
-            "status": shown["status"].cat.rename_categories(status_words),
-        }
-    )[COLUMN_ORDER]
+    table = grid_table(page.rows, state.selected)
+    key = f"{GRID_KEY}-{state.grid_nonce}"
     edited = st.data_editor(
         table,
-        key=grid_key(shown, state.grid_nonce),
+        key=key,
         hide_index=True,
         column_config=COLUMN_CONFIG,
         disabled=[column for column in COLUMN_ORDER if column not in (SELECT, *EDITABLE)],
         num_rows="fixed",
-        height=min(36 * (len(table) + 1) + 3, 560),
+        height=min(35 * (len(table) + 1) + 3, 560),
+        on_change=_consume_edits,
+        args=(state, key, table),
     )
-    _fold_selection(state, edited)
+    if not (st.session_state.get(key) or {}).get("edited_rows"):
+        return False  # nothing edited or ticked in this editor yet: nothing to fold
+    return _fold(state, table, edited)
+
+
+def _consume_edits(state: ReviewState, key: str, table: pd.DataFrame) -> None:
+    """The editor's callback: its edits (by row position in ``table``, the page it drew) into
+    the state by invoice number, before the page is drawn again."""
+    edited_rows = (st.session_state.get(key) or {}).get("edited_rows") or {}
+    edited = table.copy()
+    for position, cells in edited_rows.items():
+        position = int(position)
+        if not 0 <= position < len(edited):
+            continue  # not a row of the page it was drawn with: never another invoice's
+        for column, value in cells.items():
+            if column == SELECT or column in EDITABLE:
+                edited.iloc[position, edited.columns.get_loc(column)] = value
+    _fold(state, table, edited)
+
+
+def _fold(state: ReviewState, table: pd.DataFrame, edited: pd.DataFrame) -> bool:
+    numbers = edited["invoice_number"]
+    ticked = set(numbers[edited[SELECT].fillna(False).astype(bool)])
+    if (state.selected & set(numbers)) != ticked:
+        state.selected = (state.selected - set(numbers)) | ticked
     return state.edit(frame_edits(table, edited))
 
 
-def grid_key(shown: pd.DataFrame, nonce: int) -> str:
-    digest = hashlib.blake2b(digest_size=8)
-    digest.update("\n".join(shown["invoice_number"].tolist()).encode())
-    return f"review-grid-{digest.hexdigest()}-{nonce}"
-
-
-def _fold_selection(state: ReviewState, edited: pd.DataFrame) -> None:
-    numbers = edited["invoice_number"]
-    ticked = set(numbers[edited[SELECT].fillna(False).astype(bool)])
-    state.selected = (state.selected - set(numbers)) | ticked
+def loading_grid(first: FirstRows) -> None:
+    """The first rows of an import under way, read-only: nothing can be ticked or edited
+    before every invoice and customer is in and checked. Debtor cells of invoices whose
+    customer is still being fetched say so."""
+    table = grid_table(rows_to_frame(first.rows), ())
+    waiting = table["invoice_number"].isin(first.loading).to_numpy()
+    if waiting.any():
+        for column in ("debtor_name", *DETAILS, "readiness", "problem_messages"):
+            table[column] = table[column].astype("object")
+            table.loc[waiting, column] = LOADING
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            **COLUMN_CONFIG,
+            # Read-only here; text columns show "Loading…" where the choice is not known yet.
+            "debtor_type": st.column_config.TextColumn(COLUMN_LABELS["debtor_type"]),
+            "debtor_country": st.column_config.TextColumn(COLUMN_LABELS["debtor_country"]),
+        },
+        height=min(35 * (len(table) + 1) + 3, 560),
+    )

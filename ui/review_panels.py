@@ -10,14 +10,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from mapping import AGEING_BUCKETS, ERROR, ReviewRow
+from mapping import AGEING_BUCKETS, ERROR
 from mapping.dates import uk_date
 from mapping.money import display_money
 from mapping.status import status_words
 from mapping.summary import (
-    ageing_bars,
+    AgeingBar,
+    CurrencySummary,
     amount_in_invoices,
-    currency_summaries,
     totals_by_currency,
 )
 from ui.plain import as_markdown_text
@@ -28,9 +28,9 @@ from workflow.importing import ImportResult
 _RIGHT = {"alignment": "right"}
 
 
-def totals_table(rows: Sequence[ReviewRow]) -> None:
-    """Per currency, never summed across currencies; sent invoices apart from the rest."""
-    summaries = currency_summaries(rows)
+def totals_table(summaries: Sequence[CurrencySummary]) -> None:
+    """Per currency, never summed across currencies; sent invoices apart from the rest
+    (``workflow.review_figures``, as ``mapping.summary.currency_summaries`` of the rows)."""
     if not summaries:
         st.caption("Nothing to total: no invoice matches the filters.")
         return
@@ -63,13 +63,13 @@ def totals_table(rows: Sequence[ReviewRow]) -> None:
 COUNT, VALUE = "Invoices", "Outstanding"
 
 
-def ageing_chart(rows: Sequence[ReviewRow], *, picked: Sequence[str]) -> list[str] | None:
-    """Invoices (or outstanding, one currency at a time) per days-overdue bucket.
+def ageing_chart(bars: Sequence[AgeingBar], *, picked: Sequence[str]) -> list[str] | None:
+    """Invoices (or outstanding, one currency at a time) per days-overdue bucket, from the
+    ``bars`` of the rows the other filters keep (``mapping.summary.ageing_bars``).
 
     ``picked`` is the bucket filter: the chart shows it highlighted. Returns the buckets the
     analyst clicked (``[]`` for a click beside the bars), or None when the chart was not used.
     """
-    bars = ageing_bars(rows)
     if not bars:
         return None
     measure_area, currency_area = st.columns([2, 1])
@@ -151,7 +151,7 @@ def _digest(*parts: str) -> str:
 
 
 def selection_line(state: ReviewState) -> str:
-    selected = [row for row in state.rows if row.invoice_number in state.selected]
+    selected = state.rows_of(state.selected)
     if not selected:
         return "Nothing selected yet: tick rows in the grid."
     totals = totals_by_currency(selected)
@@ -160,7 +160,7 @@ def selection_line(state: ReviewState) -> str:
     )
     blocked = sum(not row.eligible for row in selected)
     note = f" ({blocked} with blocking problems)" if blocked else ""
-    return f"**{len(selected)} selected**{note} · {money}"
+    return f"**{len(selected):,} selected**{note} · {money}"
 
 
 def explain_invoice(state: ReviewState, numbers: Sequence[str]) -> None:

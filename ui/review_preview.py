@@ -96,12 +96,8 @@ def review_preview(connection: ActiveConnection, state: ReviewState) -> None:
     """The Review page's "Check with Debitura" for the selection: a button, then the count
     and each invoice's answer in words."""
     target = debitura_target()
-    imported = {row.invoice_number for row in state.rows}
-    selected = [
-        state.row(number)
-        for number in sorted(state.selected, key=invoice_sort_key)
-        if number in imported  # a kept tick of an invoice no longer open is not asked about
-    ]
+    # A kept tick of an invoice no longer open has no row: it is not asked about.
+    selected = state.rows_of(sorted(state.selected, key=invoice_sort_key))
     askable = [row for row in selected if row.eligible]
     blocked = [row.invoice_number for row in selected if not row.eligible]
     st.caption(

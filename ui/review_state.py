@@ -25,13 +25,17 @@ from store import ReviewDraft, SecretKeyError, StorageError
 from ui import context
 from ui.plain import as_markdown_text
 from ui.session import active_connection
+from workflow.audit import EDIT_RESET, EDITED, edit_details
 from workflow.importing import ImportResult
+from workflow.review_figures import ReviewFigures
 from workflow.workspace import Workspace
 
 _STATE_KEY = "review_state"
 
 # Writes the draft of the given invoice numbers as the state now has them (see store.drafts).
 KeepDraft = Callable[[str, set[str], Mapping[str, Mapping[str, str]], frozenset[str]], None]
+# Records who changed what in the audit log: the event, and the fields changed per invoice.
+RecordEdits = Callable[[str, Mapping[str, Iterable[str]]], None]
 
 
 @dataclass
@@ -43,6 +47,7 @@ class ReviewState:
     overrides: dict[str, dict[str, str]] = field(default_factory=dict)
     # Where each change is kept beyond this session; None keeps it in memory only.
     keep_draft: KeepDraft | None = None
+    record_edits: RecordEdits | None = None
     # Why the last change could not be kept (the store failed), for the page to say so.
     draft_problem: str | None = None
     _selected: frozenset[str] = frozenset()
@@ -54,6 +59,7 @@ class ReviewState:
     _rows: tuple[ReviewRow, ...] = ()
     _frame: pd.DataFrame | None = None
     _rows_by_number: dict[str, ReviewRow] = field(default_factory=dict)
+    _figures: ReviewFigures | None = None
 
     # -- inputs ----------------------------------------------------------------------------
 
@@ -90,27 +96,32 @@ class ReviewState:
 
     def edit(self, edits: Mapping[str, Mapping[str, str]]) -> bool:
         """Merge grid edits into the overrides; True when anything really changed."""
-        changed = False
+        changed: dict[str, list[str]] = {}
         for number, fields in edits.items():
             current = self.overrides.setdefault(number, {})
             for key, value in fields.items():
                 if current.get(key) != value:
                     current[key] = value
-                    changed = True
+                    changed.setdefault(number, []).append(key)
             if not current:
                 del self.overrides[number]
         if changed:
             self._changed()
             self._keep(edits)
-        return changed
+            self._record(EDITED, changed)
+        return bool(changed)
 
     def reset_edits(self, numbers: Iterable[str] | None = None) -> None:
         numbers = set(self.overrides) if numbers is None else set(numbers)
+        reset = {}
         for number in numbers:
-            self.overrides.pop(number, None)
+            fields = self.overrides.pop(number, None)
+            if fields:
+                reset[number] = list(fields)
         self.grid_nonce += 1
         self._changed()
         self._keep(numbers)
+        self._record(EDIT_RESET, reset)
 
     def apply_to_customer(self, number: str) -> int:
         """Copy one invoice's edits to every invoice of its customer; returns how many."""
@@ -124,6 +135,7 @@ class ReviewState:
         self.grid_nonce += 1
         self._changed()
         self._keep(siblings)
+        self._record(EDITED, {sibling: list(fields) for sibling in siblings if sibling != number})
         return len(siblings)
 
     def select(self, numbers: Iterable[str], *, only: Iterable[str] | None = None) -> None:
@@ -164,6 +176,21 @@ class ReviewState:
         self._derive()
         return self._rows_by_number[number]
 
+    def rows_of(self, numbers: Iterable[str]) -> list[ReviewRow]:
+        """The rows of those of ``numbers`` the import has (a kept tick may be of an invoice
+        paid since), without going through every row."""
+        self._derive()
+        found = (self._rows_by_number.get(number) for number in numbers)
+        return [row for row in found if row is not None]
+
+    @property
+    def figures(self) -> ReviewFigures:
+        """Totals and ageing bars of any of the rows, by position in ``frame``."""
+        self._derive()
+        if self._figures is None:
+            self._figures = ReviewFigures(self._rows)
+        return self._figures
+
     def _changed(self) -> None:
         self._version += 1
 
@@ -177,6 +204,16 @@ class ReviewState:
             self.draft_problem = str(error)
         else:
             self.draft_problem = None
+
+    def _record(self, event: str, changes: Mapping[str, Iterable[str]]) -> None:
+        """Who changed what, for the audit log; a log that cannot be written is reported like
+        a draft that cannot be kept (the edit itself stands)."""
+        if not changes or self.record_edits is None:
+            return
+        try:
+            self.record_edits(event, changes)
+        except (StorageError, SecretKeyError) as error:
+            self.draft_problem = str(error)
 
     def _derive(self) -> None:
         if self._derived_version == self._version:
@@ -192,6 +229,7 @@ class ReviewState:
         self._rows = rows
         self._rows_by_number = {row.invoice_number: row for row in rows}
         self._frame = rows_to_frame(rows)
+        self._figures = None  # built when first asked for
         self._derived_version = self._version
 
 
@@ -200,7 +238,7 @@ def review_state(account: str) -> ReviewState:
     draft kept for it (the analyst's edits and ticks of an earlier session)."""
     state = st.session_state.get(_STATE_KEY)
     if state is None or state.account != account:
-        state = ReviewState(account, keep_draft=_keep_in_store)
+        state = ReviewState(account, keep_draft=_keep_in_store, record_edits=_record_in_audit)
         try:
             draft = _workspace().drafts.load(account)
         except (StorageError, SecretKeyError) as error:
@@ -235,10 +273,20 @@ def _keep_in_store(
     _workspace().drafts.write(account, numbers, overrides=overrides, selected=selected)
 
 
+def _record_in_audit(event: str, changes: Mapping[str, Iterable[str]]) -> None:
+    connection = active_connection()
+    connection_id = connection.saved.id if connection and connection.saved else None
+    workspace = _workspace()
+    for detail in edit_details(changes):
+        workspace.audit.record(event, connection_id=connection_id, detail=detail)
+
+
 def _workspace() -> Workspace:
-    # Opened per call, not kept in the state: a sqlite3 connection stays on its own thread,
-    # and each script run has one. Storage faults are raised, for the state to report.
-    return Workspace.open(context.settings())
+    # The page's shared opener (it opens the workspace as the signed-in analyst, so drafts
+    # are theirs), per call, not kept in the state: a sqlite3 connection stays on its own
+    # thread. A store that cannot be opened stops the page with what to do; faults of the
+    # drafts themselves are raised, for the state to report.
+    return context.workspace()
 
 
 def forget_review() -> None:

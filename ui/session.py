@@ -15,6 +15,7 @@ import streamlit as st
 from kashflow import KashFlowError
 from store import SecretKeyError, StorageError, StoredCredentialsUnreadable
 from ui import context
+from ui.identity import current_actor
 from ui.plain import as_markdown_text
 from workflow.connect import ActiveConnection
 from workflow.resume import connection_to_resume, resume
@@ -53,7 +54,7 @@ def pick_up_connection() -> None:
         return
     st.session_state[_PICKED_UP] = True
     try:
-        workspace = Workspace.open(context.settings())
+        workspace = Workspace.open(context.settings(), actor=current_actor())
     except (StorageError, SecretKeyError):
         return  # the page says what is wrong with the store when it opens it
     saved = connection_to_resume(_requested_connection_id(), workspace)
@@ -94,7 +95,7 @@ def _remember_for_new_sessions(connection: ActiveConnection | None) -> None:
     # 12 (sign-in) makes it per user. Best effort: a store that cannot be written costs only
     # the pick-up after a reload, and the page reports the store on its own.
     try:
-        resume_point = Workspace.open(context.settings()).resume
+        resume_point = Workspace.open(context.settings(), actor=current_actor()).resume
         if connection is None:
             resume_point.forget()
         elif connection.saved is not None:

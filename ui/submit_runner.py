@@ -15,8 +15,10 @@ from kashflow import KashFlowError
 from mapping import ReviewRow
 from store import StorageError
 from ui import context
+from ui.identity import current_rights
 from ui.plain import as_markdown_text
 from ui.review_state import ReviewState
+from workflow.access import NotASubmitter
 from workflow.connect import ActiveConnection
 from workflow.debitura_target import DebituraTarget
 from workflow.documents import DocumentSource
@@ -80,7 +82,11 @@ def run_submit(
     notes: list[str] = []
     st.session_state[OUTCOMES] = outcomes
     st.session_state[NOTES] = notes
+    rights = current_rights()
     try:
+        if not rights.may_submit:  # the button was disabled; a crafted rerun still gets here
+            notes.append(f"Nothing was sent: only submitters can create cases. {rights.why_not}")
+            return
         with st.status("Sending cases to Debitura…", expanded=True) as status:
             st.write("Checking the selected invoices in KashFlow again…")
             try:
@@ -124,7 +130,12 @@ def run_submit(
                         "Another submit is running on this data folder: waiting for it to finish…"
                     ),
                     documents=DocumentSource(connection.client, context.workspace().documents),
+                    rights=rights,
                 )
+            except NotASubmitter as refusal:
+                notes.append(str(refusal))
+                status.update(label="Nothing was sent", state="error")
+                return
             except StorageError as error:
                 # What was sent is recorded; the rest is settled by the next run.
                 notes.append(f"The run stopped: {error}")

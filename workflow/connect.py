@@ -67,8 +67,12 @@ def connect(
     workspace: Workspace,
     is_demo: bool = False,
     save: bool = True,
+    resumed: bool = False,
 ) -> ActiveConnection:
-    """Log in now and read the company name; raises the specific ``KashFlowError`` on failure."""
+    """Log in now and read the company name; raises the specific ``KashFlowError`` on failure.
+
+    ``resumed``: a new browser session logging in again on its own (a reload, a second tab),
+    recorded apart from a person's connecting so the audit log reads as what people did."""
     client = KashFlowClient(credentials, base_url=base_url)
     try:
         client.login()
@@ -88,7 +92,7 @@ def connect(
         # company must send its cases under the same references from the CLI and the pages.
         saved = workspace.connections.find(credentials.username, base_url_saved, is_demo)
     workspace.audit.record(
-        "connected",
+        "resumed" if resumed else "connected",
         connection_id=saved.id if saved else None,
         detail=f"{credentials.username} to {company.name or 'KashFlow'}",
     )
@@ -150,9 +154,12 @@ def connect_demo(*, workspace: Workspace, save: bool = True) -> ActiveConnection
     )
 
 
-def reconnect(connection_id: int, *, workspace: Workspace) -> ActiveConnection:
+def reconnect(
+    connection_id: int, *, workspace: Workspace, resumed: bool = False
+) -> ActiveConnection:
     """Log in again with a saved connection, without the user typing anything. A demo
-    connection starts the demo sandbox first when this process is not running it yet."""
+    connection starts the demo sandbox first when this process is not running it yet.
+    ``resumed``: no one clicked (a new browser session picking its connection up)."""
     saved = workspace.connections.get(connection_id)
     if saved.is_demo:
         from workflow import demo
@@ -165,4 +172,5 @@ def reconnect(connection_id: int, *, workspace: Workspace) -> ActiveConnection:
         base_url=base_url,
         workspace=workspace,
         is_demo=saved.is_demo,
+        resumed=resumed,
     )

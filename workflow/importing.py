@@ -13,7 +13,7 @@ import logging
 import queue
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,6 +46,7 @@ class ImportProgress:
     pages_total: int | None
     customers_done: int
     customers_total: int
+    invoices_total: int | None = None  # what KashFlow said it lists, once it has
 
     @property
     def fraction(self) -> float:
@@ -56,6 +57,21 @@ class ImportProgress:
     def describe(self) -> str:
         pages = f"{self.pages_done} of {self.pages_total}" if self.pages_total else self.pages_done
         return f"Invoice pages {pages} · customers {self.customers_done} of {self.customers_total}"
+
+
+@dataclass(frozen=True)
+class PartialImport:
+    """What an import has so far, for a page to draw while the rest arrives.
+
+    ``invoices`` are the open invoices received (arrival order: the lowest numbers first, as
+    KashFlow lists by number); ``customers`` the records fetched so far. Both are live views
+    owned by the import: read them in the callback, do not keep them.
+    """
+
+    progress: ImportProgress
+    invoices: Sequence[Invoice]
+    customers: Mapping[str, Customer]
+    failed_customers: Collection[str]  # codes that could not be fetched (so far)
 
 
 @dataclass(frozen=True)
@@ -83,8 +99,11 @@ def import_open_invoices(
     submitted_invoices: Collection[str] = (),
     concurrency: int = DEFAULT_CONCURRENCY,
     on_progress: Callable[[ImportProgress], None] | None = None,
+    on_partial: Callable[[PartialImport], None] | None = None,
 ) -> ImportResult:
-    """Fetch, then map. ``on_progress`` is called on the calling thread only (Streamlit-safe).
+    """Fetch, then map. ``on_progress`` is called on the calling thread only (Streamlit-safe),
+    and so is ``on_partial``, with the invoices and customers received so far, each time
+    either grows (the caller decides how often to draw them).
 
     Raises the client's ``KashFlowError`` when the invoice list itself cannot be read or the
     login is refused; per-customer failures are reported in the result instead.
@@ -94,10 +113,14 @@ def import_open_invoices(
     notes: list[str] = []
     fetcher = _CustomerFetcher(client)
     listing_progress = ListingProgress(0, None, 0, None)
+    received: list[Invoice] = []  # open invoices so far, for ``on_partial``
 
     def report() -> None:
+        progress = fetcher.progress(listing_progress)
         if on_progress is not None:
-            on_progress(fetcher.progress(listing_progress))
+            on_progress(progress)
+        if on_partial is not None:
+            on_partial(PartialImport(progress, received, fetcher.arrived, fetcher.failures))
 
     def on_rows(invoices: list[Invoice], progress: ListingProgress) -> None:
         nonlocal listing_progress
@@ -107,6 +130,7 @@ def import_open_invoices(
             # their customers are not worth a request.
             if is_open_status(canonical_status(invoice.status)):
                 fetcher.request(invoice.customer_code)
+                received.append(invoice)
         report()
 
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="kashflow") as pool:
@@ -127,6 +151,7 @@ def import_open_invoices(
         try:
             listing, settled, balances = list_and_settle()
             if balances.owing_more and listing.status_filter:
+                received.clear()  # listed again, whole
                 # Customers owe more than their open invoices here: KashFlow's filter may have
                 # left some out. The whole list costs more requests and misses nothing.
                 notes.append(_short_list_note(listing.status_filter, balances.owing_more))
@@ -228,6 +253,9 @@ class _CustomerFetcher:
         self._collected = 0  # futures (in request order) whose results have been read
         self.customers: dict[str, Customer] = {}
         self.failures: dict[str, str] = {}
+        # Customers as they finish (caller's thread), for a page drawing partial results;
+        # ``customers`` is filled once all are in, with the retries.
+        self.arrived: dict[str, Customer] = {}
 
     def request(self, code: str) -> None:
         if code in self._futures or code in self.failures:
@@ -246,6 +274,7 @@ class _CustomerFetcher:
             pages_total=listing.pages_expected,
             customers_done=self._finished_count,
             customers_total=len(self._futures),
+            invoices_total=listing.total_records,
         )
 
     def wait_all(self, report: Callable[[], None]) -> None:
@@ -275,14 +304,19 @@ class _CustomerFetcher:
     def _count_finished(self, *, block: bool) -> None:
         """Take every finished future off the queue; with ``block``, wait for at least one."""
         if block:
-            self._finished.get()
-            self._finished_count += 1
+            self._arrive(self._finished.get())
         while True:
             try:
-                self._finished.get_nowait()
+                code = self._finished.get_nowait()
             except queue.Empty:
                 return
-            self._finished_count += 1
+            self._arrive(code)
+
+    def _arrive(self, code: str) -> None:
+        self._finished_count += 1
+        future = self._futures[code]
+        if not future.cancelled() and future.exception() is None:
+            self.arrived[code] = future.result()
 
     def _give_up(self, code: str, error: Exception) -> None:
         # One customer's bad record must not sink the import; its invoices say why.

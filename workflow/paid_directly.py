@@ -35,6 +35,7 @@ from mapping.outside_text import terminal_text
 from mapping.rows import invoice_outstanding
 from store.ledger import CREATED, Submission, SubmissionLedger
 from store.payment_notices import SENDING, SENT, PaymentNotice, PaymentNoticeError, PaymentNotices
+from workflow.access import LOCAL_RIGHTS, Rights
 from workflow.debitura_target import DebituraTarget
 
 DEFAULT_CONCURRENCY = 4  # KashFlow's guidance: keep concurrency low
@@ -247,13 +248,16 @@ def tell_partners(
     notices: PaymentNotices,
     account: str,
     on_result: Callable[[NoticeOutcome], None] | None = None,
+    rights: Rights = LOCAL_RIGHTS,
 ) -> list[NoticeOutcome]:
     """Tell each partner about each payment not yet told, exactly once (see the module).
 
     Runs under the data folder's submit lock, so two runs (a page and the CLI) take turns
     instead of both sending. Raises ``DebituraError`` only when the team member to send as
-    cannot be learnt (then nothing was sent or recorded).
+    cannot be learnt (then nothing was sent or recorded), and ``NotASubmitter`` when
+    ``rights`` (the acting user's; the CLI acts as the local user) do not allow sending.
     """
+    rights.require_submitter("send paid-directly messages")
     pending = [payment for payment in payments if not payment.told]
     if not pending:
         return []

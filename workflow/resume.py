@@ -31,7 +31,7 @@ def resume(saved: SavedConnection, *, workspace: Workspace) -> ActiveConnection:
     was changed, say) or secrets that cannot be read stop later sessions from trying again
     on their own: repeated failed logins can lock a KashFlow account."""
     try:
-        return reconnect(saved.id, workspace=workspace)
+        return reconnect(saved.id, workspace=workspace, resumed=True)
     except (AuthenticationError, StoredCredentialsUnreadable):
         workspace.resume.forget()
         raise

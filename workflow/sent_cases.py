@@ -37,7 +37,8 @@ STATE_LABELS = {
 EXPORT_COLUMNS = (
     Column("Invoice"), Column("Debtor"), Column("Amount", AMOUNT), Column("Currency"),
     Column("Case reference"), Column("Status"), Column("Sent at", TIME_UTC),
-    Column("Connection"), Column("Details"), Column("Where it stands"), Column("Needs from you"),
+    Column("Sent by"), Column("Connection"), Column("Details"), Column("Where it stands"),
+    Column("Needs from you"),
     Column("Documents attached", INTEGER), Column("Document names"), Column("Recovered", AMOUNT),
     Column("Recovered currency"),
 )  # fmt: skip
@@ -58,6 +59,7 @@ class SentCase:
     lifecycle: str = ""  # Debitura's enum value, "" when unknown
     status: str = ""  # in words: the lifecycle label (with the close code), or the state
     sent_at: str = ""
+    sent_by: str = ""  # who made the latest attempt: a signed-in email, or "local"
     connection: str = ""  # the saved connection's name, else the KashFlow company
     account: str = ""  # the ledger's key of the KashFlow company (ActiveConnection.account_key)
     message: str = ""  # why it failed, or what is unknown
@@ -176,6 +178,7 @@ def _sent_case(submission: Submission, case: Case | None, note: str = "") -> Sen
             lifecycle=case.lifecycle,
             status=status,
             sent_at=submission.sent_at,
+            sent_by=submission.sent_by,
             connection=_connection(submission),
             account=submission.kashflow_account,
             message=message,
@@ -195,6 +198,7 @@ def _sent_case(submission: Submission, case: Case | None, note: str = "") -> Sen
         lifecycle=submission.lifecycle if submission.state == CREATED else "",
         status=status,
         sent_at=submission.sent_at,
+        sent_by=submission.sent_by,
         connection=_connection(submission),
         account=submission.kashflow_account,
         message=message,
@@ -221,6 +225,7 @@ def sent_cases_table(cases: Sequence[SentCase]) -> Table:
             case.case_reference,
             case.status,
             _sent_time(case.sent_at),
+            case.sent_by,
             case.connection,
             case.message,
             case.stage,

@@ -54,6 +54,7 @@ def case_record(case: SentCase) -> dict[str, Any]:
         ],
         "recovered": _amounts(case.recovered_by_currency),
         "sent_at": case.sent_at,
+        "sent_by": case.sent_by,
         "connection": case.connection,
         "message": case.message,
     }

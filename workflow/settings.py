@@ -33,6 +33,12 @@ class Settings:
     debitura_test_mode: bool = False
     app_data_dir: Path = Path(DEFAULT_DATA_DIR)
     app_secret_key: str = field(default="", repr=False)
+    # PostgreSQL instead of the SQLite file in app_data_dir (its password: never shown).
+    database_url: str = field(default="", repr=False)
+    # Sign-in (workflow.access): who gets in and who may send, when [auth] is configured.
+    app_allowed_emails: str = ""
+    app_submitters: str = ""
+    app_allow_no_signin: bool = False  # serve beyond 127.0.0.1 without sign-in
 
     @classmethod
     def load(
@@ -65,6 +71,11 @@ class Settings:
             debitura_test_mode=value("DEBITURA_TEST_MODE").strip().lower() in {"1", "true", "yes"},
             app_data_dir=Path(value("APP_DATA_DIR", DEFAULT_DATA_DIR).strip()),
             app_secret_key=value("APP_SECRET_KEY").strip(),
+            database_url=value("APP_DATABASE_URL").strip(),
+            app_allowed_emails=value("APP_ALLOWED_EMAILS"),
+            app_submitters=value("APP_SUBMITTERS"),
+            app_allow_no_signin=value("APP_ALLOW_NO_SIGNIN").strip().lower()
+            in {"1", "true", "yes"},
         )
 
     def kashflow_credentials(self) -> Credentials | None:

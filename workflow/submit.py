@@ -52,6 +52,7 @@ from mapping.rows import with_detail
 from mapping.status import canonical_status, is_open_status, status_words
 from store.ledger import Submission, SubmissionLedger
 from workflow import decision as decisions
+from workflow.access import LOCAL_RIGHTS, Rights
 from workflow.debitura_target import DebituraTarget
 from workflow.documents import DocumentOutcome, DocumentSource, attach_unfinished, document_steps
 from workflow.reconcile import REFERENCE_COLLISION_KIND, case_differences
@@ -324,6 +325,7 @@ def submit_cases(
     retry_failed: bool = False,
     on_wait: Callable[[], None] | None = None,
     documents: DocumentSource | None = None,
+    rights: Rights = LOCAL_RIGHTS,
 ) -> SubmitReport:
     """Send each row as one Debitura case, at most once, and record it in the ledger.
 
@@ -345,7 +347,11 @@ def submit_cases(
 
     The run holds the data folder's submit lock: while another run holds it, ``on_wait`` is
     called once and this one waits (``store.SubmitInProgress`` if it waits too long).
+
+    ``rights`` are the acting user's (the app passes the signed-in user's; the CLI acts as
+    the local user): one who is not a submitter gets ``NotASubmitter`` and nothing is sent.
     """
+    rights.require_submitter("create cases")
     concurrency = max(1, concurrency)
     unique: dict[str, ReviewRow] = {}
     for row in rows:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -15,6 +17,17 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 def clear_streamlit_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def served_on_loopback() -> Iterator[None]:
+    """AppTest reads .streamlit/config.toml from the working directory: whatever it is, the
+    app runs as the project's config serves it, on 127.0.0.1 (elsewhere it would refuse to
+    serve without sign-in, ``ui.sign_in``)."""
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)
 
 
 @pytest.fixture(autouse=True)

@@ -197,10 +197,10 @@ def test_the_selection_survives_filters_and_shows_totals_per_currency(app):
 def test_select_buttons_work_on_the_rows_shown(app):
     open_review(app)
     app.sidebar.multiselect(key="filter_currencies").set_value(["GBP"]).run()
-    button(app, "Select all eligible shown").click().run()
     gbp_eligible = {r.invoice_number for r in state(app).rows if r.currency == "GBP" and r.eligible}
+    button(app, f"Select all eligible shown ({len(gbp_eligible)})").click().run()
     assert state(app).selected == gbp_eligible
-    button(app, "Select all shown").click().run()
+    button(app, f"Select all shown ({len(shown(app))})").click().run()
     assert state(app).selected == set(shown(app))
     button(app, "Clear selection").click().run()
     assert state(app).selected == set()
@@ -289,3 +289,21 @@ def test_with_several_saved_connections_the_page_offers_a_picker(
     picker.set_value(typed).run()
     assert not app.exception
     assert len(state(app).rows) == len(other.dataset.open_invoice_numbers()) != demo_rows
+
+
+def test_each_edit_kept_and_each_reset_is_in_the_audit_log_with_fields_not_values(app):
+    open_review(app)
+    row = only_missing_city(app)
+    edit_grid(app, {row.invoice_number: {"debtor_city": "Doncaster"}})
+    button(app, "Reset all edits").click().run()
+    audit = Workspace.open(Settings.load()).audit
+    edits = [
+        (entry.actor, entry.event, entry.detail)
+        for entry in reversed(audit.entries())
+        if entry.event.startswith("review_")
+    ]
+    assert edits == [
+        ("local", "review_edited", f"Invoice {row.invoice_number}: city"),
+        ("local", "review_edit_reset", f"Invoice {row.invoice_number}: city"),
+    ]
+    assert "Doncaster" not in str(audit.entries())  # what was typed stays in the draft only

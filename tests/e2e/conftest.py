@@ -13,11 +13,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -49,10 +49,15 @@ def _free_port() -> int:
 
 class AppServer:
     """``streamlit run app.py`` in a subprocess with its own data directory; ``extra_env``
-    adds to its environment, e.g. ``KASHFLOW_BASE_URL`` for a sandbox the test started."""
+    adds to its environment, e.g. ``KASHFLOW_BASE_URL`` for a sandbox the test started, and
+    ``extra_args`` to its command line (a later option wins over the same one before it)."""
 
     def __init__(
-        self, data_dir: Path, log_path: Path, extra_env: Mapping[str, str] | None = None
+        self,
+        data_dir: Path,
+        log_path: Path,
+        extra_env: Mapping[str, str] | None = None,
+        extra_args: Sequence[str] = (),
     ) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -74,6 +79,7 @@ class AppServer:
                 f"--server.port={self.port}",
                 "--server.fileWatcherType=none",
                 "--browser.gatherUsageStats=false",
+                *extra_args,
             ],
             cwd=ROOT,
             env=env,
@@ -111,9 +117,9 @@ def start_app(tmp_path: Path) -> Iterator:
     environment); all are stopped afterwards."""
     servers: list[AppServer] = []
 
-    def start(env: Mapping[str, str] | None = None) -> AppServer:
+    def start(env: Mapping[str, str] | None = None, args: Sequence[str] = ()) -> AppServer:
         index = len(servers)
-        server = AppServer(tmp_path / f"data-{index}", tmp_path / f"server-{index}.log", env)
+        server = AppServer(tmp_path / f"data-{index}", tmp_path / f"server-{index}.log", env, args)
         servers.append(server)
         return server
 
@@ -152,3 +158,15 @@ def wait_for_app(page: Page) -> None:
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
         state="attached"
     )
+
+
+def choose(page: Page, container: Locator, label: str, option: str) -> None:
+    """Pick ``option`` in the select box ``label`` inside ``container`` (the sidebar, say).
+
+    The box is scrolled to the middle first: one that peeks out at the bottom edge of a
+    scrolling sidebar is "visible", so a plain click lands off-screen and opens nothing.
+    """
+    box = container.get_by_role("combobox", name=label)
+    box.evaluate("element => element.scrollIntoView({block: 'center'})")
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import choose, wait_for_app
 from tests.e2e.demo_data import demo_rows, sendable
 from tests.e2e.grid import tick
 from tests.e2e.test_review_and_submit_flow import continue_to_submit, grid, open_review
@@ -29,12 +29,10 @@ def test_sent_cases_show_lifecycle_words_needs_and_recovered_totals(
     page.set_viewport_size({"width": 1440, "height": 1000})
     open_review(page, server.url)
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("combobox", name="Currency").click()
-    page.get_by_role("option", name="GBP", exact=True).click()
+    choose(page, sidebar, "Currency", "GBP")
     page.keyboard.press("Escape")
     wait_for_app(page)
-    sidebar.get_by_role("combobox", name="Show").click()
-    page.get_by_role("option", name="Eligible", exact=True).click()
+    choose(page, sidebar, "Show", "Eligible")
     wait_for_app(page)
     grid(page).scroll_into_view_if_needed()
     shown = [r for r in rows if r.currency == "GBP" and r.eligible]

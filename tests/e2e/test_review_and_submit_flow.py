@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import choose, wait_for_app
 from tests.e2e.demo_data import blocking_codes, demo_rows, sendable
 from tests.e2e.grid import tick, type_into
 
@@ -24,6 +24,7 @@ def open_review(page: Page, url: str) -> None:
     page.get_by_role("link", name="Review invoices").first.click()
     wait_for_app(page)
     expect(page.get_by_text(re.compile(r"Fetched \d+ invoices at"))).to_be_visible()
+    wait_for_app(page)  # the label comes before the rest of the page is drawn
 
 
 def showing(page: Page) -> str:
@@ -81,8 +82,7 @@ def test_filter_fix_select_and_continue_to_submit(page: Page, start_app, screens
     screenshot("review-opened")
 
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("combobox", name="Currency").click()
-    page.get_by_role("option", name="GBP", exact=True).click()
+    choose(page, sidebar, "Currency", "GBP")
     page.keyboard.press("Escape")
     wait_for_app(page)
     set_date_range(page, "Due between", start, end)
@@ -127,12 +127,10 @@ def test_preview_create_and_see_them_marked_on_review(page: Page, start_app, scr
     open_review(page, server.url)
 
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("combobox", name="Currency").click()
-    page.get_by_role("option", name="GBP", exact=True).click()
+    choose(page, sidebar, "Currency", "GBP")
     page.keyboard.press("Escape")
     wait_for_app(page)
-    sidebar.get_by_role("combobox", name="Show").click()
-    page.get_by_role("option", name="Eligible", exact=True).click()
+    choose(page, sidebar, "Show", "Eligible")
     wait_for_app(page)
     grid(page).scroll_into_view_if_needed()
     shown = [r for r in rows if r.currency == "GBP" and r.eligible]
@@ -159,8 +157,7 @@ def test_preview_create_and_see_them_marked_on_review(page: Page, start_app, scr
     page.get_by_role("link", name="Review invoices").first.click()
     wait_for_app(page)
     expect(page.get_by_text(re.compile(r"Fetched \d+ invoices at"))).to_be_visible()
-    sidebar.get_by_role("combobox", name="Show").click()
-    page.get_by_role("option", name="Already submitted", exact=True).click()
+    choose(page, sidebar, "Show", "Already submitted")
     wait_for_app(page)
     expect(
         page.get_by_text(f"Showing 2 of {len(rows)} · 0 eligible · 2 already sent")

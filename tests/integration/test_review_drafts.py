@@ -145,7 +145,9 @@ def test_the_store_holds_no_kashflow_data(workspace, imported):
 
     database = sqlite3.connect(Settings.load().app_data_dir / DATABASE_FILE)
     columns = [row[1] for row in database.execute(f"pragma table_info({TABLE})")]
-    assert columns == ["account", "invoice_number", "overrides", "selected", "format", "updated_at"]
+    assert columns == [
+        "account", "actor", "invoice_number", "overrides", "selected", "format", "updated_at"
+    ]  # fmt: skip
     stored = {
         row[0]: row[1] for row in database.execute(f"select invoice_number, overrides from {TABLE}")
     }

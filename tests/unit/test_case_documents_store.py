@@ -1,4 +1,5 @@
-"""The document store's states, and what the Submit page says before sending."""
+"""The document store's states (on SQLite and PostgreSQL: the ``engine`` fixture), and what
+the Submit page says before sending."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlite_utils import Database
 from kashflow import Invoice
 from kashflow.models import InvoiceDetail
 from mapping import Policy, build_row, map_debtor
-from store.database import open_database
+from store.database import open_database, open_store
 from store.documents import (
     ATTACHED,
     FAILED,
@@ -25,22 +26,24 @@ from workflow.documents import document_plan
 KEY = {"account": "acme", "target": "sandbox", "invoice_number": "1142"}
 
 
-def store(tmp_path) -> CaseDocuments:
-    return CaseDocuments(open_database(tmp_path))
+@pytest.fixture
+def store(tmp_path, engine):
+    """``store()``: the documents on a new connection to the test's database."""
+    return lambda: CaseDocuments(open_store(tmp_path, database_url=engine))
 
 
-def test_uploading_is_committed_before_the_file_leaves_and_survives_a_new_connection(tmp_path):
-    documents = store(tmp_path)
+def test_uploading_is_committed_before_the_file_leaves_and_survives_a_new_connection(store):
+    documents = store()
     document = documents.prepare(**KEY, case_id="c-1", filename="invoice-1142.pdf")
     assert document.state == PENDING
     documents.begin_upload(document)
     # A crash now: the next process sees "the file may be at Debitura".
-    again = store(tmp_path).get("acme", "sandbox", "1142")
+    again = store().get("acme", "sandbox", "1142")
     assert (again.state, again.outcome_unknown, again.attempts) == (UPLOADING, True, 1)
 
 
-def test_an_attached_document_is_never_uploaded_again(tmp_path):
-    documents = store(tmp_path)
+def test_an_attached_document_is_never_uploaded_again(store):
+    documents = store()
     document = documents.begin_upload(
         documents.prepare(**KEY, case_id="c-1", filename="invoice-1142.pdf")
     )
@@ -51,8 +54,8 @@ def test_an_attached_document_is_never_uploaded_again(tmp_path):
         documents.begin_upload(attached)
 
 
-def test_a_failed_upload_can_be_begun_again_and_keeps_its_count(tmp_path):
-    documents = store(tmp_path)
+def test_a_failed_upload_can_be_begun_again_and_keeps_its_count(store):
+    documents = store()
     document = documents.begin_upload(
         documents.prepare(**KEY, case_id="c-1", filename="invoice-1142.pdf")
     )

@@ -57,6 +57,7 @@ DOCUMENTED = {
     ("store", "DatabaseLocked"): 52,
     ("store", "DiskFull"): 53,
     ("store", "SubmitInProgress"): 54,
+    ("store", "DatabaseUnreachable"): 55,
 }
 
 MODULES = {"kashflow": kashflow_errors, "debitura": debitura_errors, "store": store_errors}

@@ -32,7 +32,12 @@ EXTRA = {
     "mapping/frame.py": {"pandas", "numpy"},  # the DataFrame side of the review rows
     "workflow/demo.py": {"sandbox"},  # demo mode's one entry point into the sandboxes
     "workflow/spreadsheet.py": {"xlsxwriter"},  # the XLSX downloads
+    # Totals and the ageing chart as masks over every row: 50,000 at each filter change.
+    "workflow/review_figures.py": {"numpy"},
+    "ui/review_view.py": {"numpy"},  # the shown rows' positions, handed to those masks
     "sandbox/kashflow_documents.py": {"fpdf"},  # real invoice PDFs behind the permalinks
+    "store/postgres_engine.py": {"psycopg"},  # PostgreSQL, only when APP_DATABASE_URL is set
+    "store/postgres_faults.py": {"psycopg"},
 }
 UI_ONLY = {"streamlit", "altair"}
 

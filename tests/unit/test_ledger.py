@@ -1,4 +1,5 @@
-"""The submission ledger's state machine, keys and uniqueness, on a real SQLite file."""
+"""The submission ledger's state machine, keys and uniqueness, on a real SQLite file and a real
+PostgreSQL database (the ``engine`` fixture runs each test on both)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import uuid
 
 import pytest
 
-from store import LedgerError, SubmissionLedger, open_database
+from store import LedgerError, SubmissionLedger, open_store
 from store.ledger import CREATED, FAILED, SENDING
+from store.transactions import immediate_transaction
 
 ACCOUNT = "https://kf.example/v2|Harrow & Finch Joinery Ltd"
 TARGET = "https://debitura.example"
@@ -19,8 +21,14 @@ def data_dir(tmp_path):
 
 
 @pytest.fixture
-def ledger(data_dir) -> SubmissionLedger:
-    return SubmissionLedger(open_database(data_dir))
+def reopen(data_dir, engine):
+    """A new connection to the test's database, like the next run or another process."""
+    return lambda: open_store(data_dir, database_url=engine)
+
+
+@pytest.fixture
+def ledger(reopen) -> SubmissionLedger:
+    return SubmissionLedger(reopen())
 
 
 def begin(ledger, number="1042", fingerprint="fp-1", *, account=ACCOUNT, target=TARGET, **kw):
@@ -93,13 +101,13 @@ def test_a_failed_submission_can_be_adopted_when_the_case_turns_up(ledger):
     assert ledger.mark_created(failed, case_id="c-9").state == CREATED
 
 
-def test_one_row_per_company_target_and_invoice(ledger, data_dir):
+def test_one_row_per_company_target_and_invoice(ledger, reopen):
     begin(ledger)
     begin(ledger)  # the same triple: the same row again
     begin(ledger, target="sandbox")  # the sandbox never marks an invoice sent for the real API
     begin(ledger, account="demo|Harrow & Finch Joinery Ltd")
     begin(ledger, "1043")
-    rows = open_database(data_dir)["submissions"].rows
+    rows = reopen().query("select * from submissions")
     triples = [(r["kashflow_account"], r["debitura_target"], r["invoice_number"]) for r in rows]
     assert len(triples) == len(set(triples)) == 4
     ledger.mark_created(ledger.get(ACCOUNT, "sandbox", "1042"), case_id="c-s")
@@ -109,13 +117,13 @@ def test_one_row_per_company_target_and_invoice(ledger, data_dir):
     assert len(ledger.list()) == 4
 
 
-def test_every_change_is_on_disk_at_once(data_dir):
-    writer = SubmissionLedger(open_database(data_dir))
+def test_every_change_is_on_disk_at_once(reopen):
+    writer = SubmissionLedger(reopen())
     sent = begin(writer, "1042")
     begin(writer, "1043")  # "crashes" after begin: the answer never recorded
     writer.mark_created(sent, case_id="c-1", case_reference="AAAA1111")
     # A second connection (the next run, another process) sees it all without a close.
-    reader = SubmissionLedger(open_database(data_dir))
+    reader = SubmissionLedger(reopen())
     assert reader.submitted_invoice_numbers(ACCOUNT, TARGET) == {"1042"}
     assert [s.invoice_number for s in reader.unresolved(ACCOUNT, TARGET)] == ["1043"]
     assert reader.get(ACCOUNT, TARGET, "1042").case_reference == "AAAA1111"
@@ -167,8 +175,8 @@ def test_the_invoice_data_rule_allows_the_ledgers_own_bookkeeping(column):
     assert forbidden_reason(column) is None
 
 
-def test_the_ledger_never_stores_invoice_data(ledger, data_dir):
-    columns = set(open_database(data_dir)["submissions"].columns_dict)
+def test_the_ledger_never_stores_invoice_data(ledger, reopen):
+    columns = reopen().columns("submissions")
     # What the ledger needs to keep each invoice to one case.
     assert {
         "kashflow_account", "debitura_target", "invoice_number", "creditor_reference",
@@ -178,12 +186,14 @@ def test_the_ledger_never_stores_invoice_data(ledger, data_dir):
     assert {column: why for column, why in offending.items() if why} == {}
 
 
-def test_listing_names_the_saved_connection(ledger, data_dir):
-    database = open_database(data_dir)
-    connection_id = database["connections"].insert(
-        {"name": "Harrow books", "username": "u", "password_encrypted": "x",
-         "memorable_word_encrypted": "y"}
-    ).last_pk  # fmt: skip
+def test_listing_names_the_saved_connection(ledger, reopen):
+    store = reopen()
+    with immediate_transaction(store):
+        connection_id = store.insert(
+            "insert into connections (name, username, password_encrypted, "
+            "memorable_word_encrypted) values (?, ?, ?, ?)",
+            ["Harrow books", "u", "x", "y"],
+        )
     begin(ledger, connection_id=connection_id)
     begin(ledger, "1043")
     names = {s.invoice_number: s.connection_name for s in ledger.list()}

@@ -10,6 +10,7 @@ import pytest
 from sqlite_utils import Database
 
 from kashflow.models import Invoice
+from store.database import open_store
 from store.ledger import Submission
 from store.payment_notices import (
     FAILED,
@@ -142,10 +143,15 @@ def test_a_settled_invoice_asks_the_partner_to_stop_and_a_credit_says_so():
 
 
 @pytest.fixture
-def notices() -> PaymentNotices:
+def notices(tmp_path, engine) -> PaymentNotices:
+    """On a real SQLite file and a real PostgreSQL database (the ``engine`` fixture)."""
+    return PaymentNotices(open_store(tmp_path / "data", database_url=engine))
+
+
+def test_a_table_made_on_its_own_in_memory_takes_notices_too():
     database = Database(memory=True)
     ensure_payment_notices_schema(database)
-    return PaymentNotices(database)
+    assert PaymentNotices(database).begin(**KEY, case_id="c").sent_by == "local"
 
 
 KEY = dict(account="a", target="t", invoice_number="1042", payment_key="id:7")
