@@ -7,6 +7,7 @@ mode 0600, so a copied database file alone cannot reveal anything.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -49,19 +50,25 @@ def load_fernet(
 
 def _key_file_contents(path: Path) -> bytes:
     make_private_dir(path.parent)
-    try:
-        # O_EXCL: if two processes start together, exactly one writes the key.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
-    except FileExistsError:
+    if path.exists():
         restrict(path, PRIVATE_FILE_MODE)
         return _read_key(path)
+    # Written whole under a name of its own, then linked into place: the key file appears
+    # complete or not at all. A second process starting at the same moment finds either no
+    # file (and links its own, which fails) or the whole key, never an empty file.
     key = Fernet.generate_key()
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     try:
         with os.fdopen(descriptor, "wb") as key_file:
             key_file.write(key)
-    except OSError:
-        path.unlink(missing_ok=True)  # an empty key file would block every later start
-        raise
+            key_file.flush()
+            os.fsync(key_file.fileno())
+        os.link(draft, path)
+    except FileExistsError:  # the other process's key is in place: everyone uses that one
+        return _read_key(path)
+    finally:
+        draft.unlink(missing_ok=True)
     return key
 
 
