@@ -40,8 +40,9 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from bench.baseline import worktree
 from bench.bench_import import AS_OF_SEED, serve_sandbox
-from bench.browser_app import CHROMIUM, CHROMIUM_ARGS, ROOT, app_server, worktree
+from bench.browser_app import CHROMIUM, CHROMIUM_ARGS, ROOT, app_server
 from mapping import OPEN_STATUSES
 from mapping.dates import london_today
 from sandbox.kashflow_data import generate

@@ -22,20 +22,19 @@ layouts, currencies and statuses.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from bench.baseline import worktree
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = ("parse", "map", "frame")
@@ -273,29 +272,6 @@ def measure(code: Path, invoice_count: int, runs: int) -> dict[str, Any]:
         "rows": len(result.rows),
         "digest": digest.hexdigest(),
     }
-
-
-@contextlib.contextmanager
-def worktree(commit: str) -> Iterator[Path]:
-    """A checkout of ``commit`` in a temporary folder (this checkout's branches untouched),
-    removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="bench-mapping-") as parent:
-        path = Path(parent) / "checkout"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", str(path), commit],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        try:
-            yield path
-        finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(path)],
-                cwd=ROOT,
-                check=False,
-                capture_output=True,
-            )
 
 
 def _in_child(code: Path, invoice_count: int, runs: int) -> dict[str, Any]:

@@ -90,26 +90,3 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path) -> 
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError("streamlit did not start:\n" + log_path.read_text())
         time.sleep(0.1)
-
-
-@contextlib.contextmanager
-def worktree(commit: str) -> Iterator[Path]:
-    """A checkout of ``commit`` in a temporary folder (nothing is committed or changed in this
-    checkout's branches), removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as parent:
-        path = Path(parent) / "checkout"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", str(path), commit],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        try:
-            yield path
-        finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(path)],
-                cwd=ROOT,
-                check=False,
-                capture_output=True,
-            )
