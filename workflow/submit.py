@@ -432,14 +432,19 @@ def _send_all(
         try:
             while True:
                 with sender.ledger.grouped():
+                    interrupted: BaseException | None = None
                     for future in sorted(finished, key=lambda f: running[f][0]):
                         index, steps = running.pop(future)
                         try:
                             value = future.result()
                         except Exception as error:  # noqa: BLE001 - thrown into the case's steps
                             advance(index, steps, error=error)
+                        except BaseException as stop:  # Ctrl+C in a worker: the others' answers
+                            interrupted = interrupted or stop  # are recorded before it ends the run
                         else:
                             advance(index, steps, value)
+                    if interrupted is not None:
+                        raise interrupted
                     while position < len(ordered) and len(running) + len(recorded) < concurrency:
                         index, position = position, position + 1
                         if stop_reason:
