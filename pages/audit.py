@@ -5,7 +5,7 @@ import streamlit as st
 from ui import context
 from ui.audit_view import audit_downloads, audit_filters, audit_table_view
 from ui.page import start_public_page
-from workflow.audit import DEFAULT_LIMIT, audit_entries
+from workflow.audit import DEFAULT_LIMIT, AuditFilter, audit_entries
 
 start_public_page("Audit log")
 st.title("Audit log")
@@ -20,7 +20,8 @@ if wanted is None:
     st.stop()
 entries = audit_entries(workspace.audit, wanted)
 if not entries:
-    st.info("Nothing recorded matches these filters.")
+    filtered = wanted != AuditFilter()
+    st.info("Nothing recorded matches these filters." if filtered else "Nothing recorded yet.")
     st.stop()
 shown = f"{len(entries):,} entries" if len(entries) != 1 else "1 entry"
 if len(entries) >= DEFAULT_LIMIT:
