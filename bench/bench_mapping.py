@@ -275,7 +275,9 @@ def measure(code: Path, invoice_count: int, runs: int) -> dict[str, Any]:
 
 
 def _in_child(code: Path, invoice_count: int, runs: int) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--measure", str(code), "--sizes", str(invoice_count)]
+    # As a module, so that the child imports this package (bench.baseline) as the parent does.
+    command = [sys.executable, "-m", "bench.bench_mapping", "--measure", str(code)]
+    command += ["--sizes", str(invoice_count)]
     command += ["--runs", str(runs)]
     finished = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(finished.stdout)

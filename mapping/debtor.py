@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kashflow.frozen import slot_builder
 from kashflow.models import Customer
 from mapping.address import split_address, tidy_postcode, us_state_code
 from mapping.contacts import chosen_contact, name_of, pick_email, pick_phone
 from mapping.country import DEFAULT_COUNTRY, country_from_text, resolve_country
 from mapping.debtor_type import infer_debtor_type, parse_debtor_type
-from mapping.frozen import slot_builder
 from mapping.phone import format_phone
 from mapping.problems import Problem
 from mapping.validation import debtor_problems

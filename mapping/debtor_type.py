@@ -32,11 +32,15 @@ _LAST_WORD_ONLY = ("ag", "sa", "sl", "ab", "bv", "nv", "as", "asa", "oy", "oyj",
 # Letters, digits, hyphens and apostrophes continue a word; anything else ends it.
 _BEFORE = r"(?<![\w'’-])"
 _AFTER = r"(?![\w'’-])"
-_COMPANY_WORD = re.compile(
+_COMPANY_WORD_PATTERN = (
     _BEFORE + "(?:" + "|".join(_ANYWHERE) + ")" + _AFTER
-    + "|" + _BEFORE + "(?:" + "|".join(_LAST_WORD_ONLY) + r")\.?" + r"(?=\W*(?:\([^()]*\)\W*)?$)",
-    re.IGNORECASE,
+    + "|" + _BEFORE + "(?:" + "|".join(_LAST_WORD_ONLY) + r")\.?" + r"(?=\W*(?:\([^()]*\)\W*)?$)"
 )  # fmt: skip
+_COMPANY_WORD = re.compile(_COMPANY_WORD_PATTERN, re.IGNORECASE)
+# The same words (all lower case) for a name already in lower case: twice as fast, as the
+# regex engine skips at once each word whose first letter differs, which it cannot do
+# ignoring case. Only for ASCII names, whose lower case keeps every letter in its place.
+_COMPANY_WORD_LOWER = re.compile(_COMPANY_WORD_PATTERN)
 _HAS_FOUR_DIGITS = re.compile(r"(?:\D*\d){4}")
 
 
@@ -60,10 +64,23 @@ def infer_debtor_type(name: str, vat_number: str) -> DebtorTypeGuess:
     vat = vat_number.strip()
     if _HAS_FOUR_DIGITS.match(vat):
         return DebtorTypeGuess(COMPANY, f"VAT number {vat}")
-    match = _COMPANY_WORD.search(name)
-    if match:
-        return DebtorTypeGuess(COMPANY, f'name contains "{match.group(0)}"')
+    word = company_word(name)
+    if word:
+        return DebtorTypeGuess(COMPANY, f'name contains "{word}"')
     return DebtorTypeGuess(PRIVATE, "no VAT number and no company word in the name")
+
+
+def company_word(name: str) -> str:
+    """The first legal form or organisation word in ``name``, as written there; ``""`` if none.
+
+    >>> company_word("Smith & Co. Joinery"), company_word("Volvo AB"), company_word("Abbey Smith")
+    ('& Co.', 'AB', '')
+    """
+    if name.isascii():
+        match = _COMPANY_WORD_LOWER.search(name.lower())
+        return name[match.start() : match.end()] if match else ""
+    match = _COMPANY_WORD.search(name)
+    return match.group(0) if match else ""
 
 
 def parse_debtor_type(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mapping.frozen import slot_builder
+from kashflow.frozen import slot_builder
 
 ERROR = "error"
 WARNING = "warning"

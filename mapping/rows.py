@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from kashflow.frozen import slot_builder
 from kashflow.models import Customer, Invoice, InvoiceDetail
 from kashflow.ordering import invoice_number_order
 from mapping.collector import collector_paused
@@ -26,7 +27,7 @@ from mapping.debtor import (
     map_debtor,
     override_debtor,
 )
-from mapping.frozen import slot_builder
+from mapping.debtor_type import PRIVATE
 from mapping.money import (
     format_money,
     money_text,
@@ -39,6 +40,7 @@ from mapping.problems import (
     CUSTOMER_UNAVAILABLE_PROBLEM,
     DUPLICATE_INVOICE_NUMBER,
     ERROR,
+    PRIVATE_NEEDS_DOCUMENTS_PROBLEM,
     Problem,
     problem,
 )
@@ -206,14 +208,39 @@ class RowMaker:
         import_problems: tuple[Problem, ...] = (),
     ) -> ReviewRow:
         """The row, as ``build_row`` makes it."""
+        return self.shared_row(
+            invoice,
+            SharedDebtor(debtor),
+            customer_unavailable,
+            already_submitted,
+            currency_known,
+            import_problems,
+        )
+
+    __call__ = row
+
+    def shared_row(
+        self,
+        invoice: Invoice,
+        shared: SharedDebtor,
+        customer_unavailable: bool = False,
+        already_submitted: bool = False,
+        currency_known: bool = True,
+        import_problems: tuple[Problem, ...] = (),
+    ) -> ReviewRow:
+        """The row, as ``row`` makes it, for a debtor whose part of the row is worked out."""
         if currency_known:
             currency, currency_valid = invoice_currency(invoice.currency_code, self._home_currency)
         else:
             currency, currency_valid = "", False
-        amount_to_recover = invoice_outstanding(invoice, currency, self._home_currency)
+        due_amount = invoice.due_amount
+        if due_amount is not None:  # most list rows: what invoice_outstanding would do
+            amount_to_recover = round_money(due_amount, currency)
+        else:
+            amount_to_recover = invoice_outstanding(invoice, currency, self._home_currency)
         # A draft mapped without its customer record is unavailable even if the caller did
         # not say.
-        unavailable = customer_unavailable or debtor.unavailable
+        unavailable = customer_unavailable or shared.unavailable
         errors, warnings = self._check(
             invoice.number,
             invoice.issued_date,
@@ -222,41 +249,80 @@ class RowMaker:
             currency_valid,
             amount_to_recover,
             invoice.exchange_rate,
-            debtor.debtor.type,
+            shared.debtor_type,
             already_submitted,
         )
         if unavailable or import_problems:
-            problems = _in_order(errors, warnings, unavailable, import_problems, debtor)
-        else:  # most rows: what _in_order gives, without the call
-            problems = (*errors, *debtor.errors, *warnings, *debtor.warnings)
+            problems = _in_order(errors, warnings, unavailable, import_problems, shared.draft)
+        elif errors:  # what _in_order gives, without the call
+            problems = (*errors, *shared.errors, *warnings, *shared.warnings)
+        elif not warnings:
+            problems = shared.problems
+        elif len(warnings) == 1 and warnings[0] is PRIVATE_NEEDS_DOCUMENTS_PROBLEM:
+            problems = shared.private_problems  # most rows of a private debtor
+        else:
+            problems = (*shared.errors, *warnings, *shared.warnings)
+        # In field order, not by name: matching 24 keywords would cost a third of the build.
         return _new_row(
-            invoice_number=invoice.number,
-            customer_code=invoice.customer_code,
-            status=canonical_status(invoice.status) or invoice.status,
-            issued_date=invoice.issued_date,
-            due_date=invoice.due_date,
-            currency=currency,
-            gross_amount=round_money(invoice.gross_amount, currency),
-            amount_to_recover=amount_to_recover,
-            days_overdue=days_overdue(invoice.due_date, self._as_of),
-            debtor=debtor.debtor,
-            problems=problems,
-            exchange_rate=invoice.exchange_rate,
-            currency_valid=currency_valid,
-            type_reason=debtor.type_reason,
-            country_defaulted=debtor.country_defaulted,
-            customer_unavailable=unavailable,
-            already_submitted=already_submitted,
-            case_reference="",
-            import_problems=import_problems,
-            reference_prefix=self._reference_prefix,
-            overrides=(),
-            mapped_debtor=debtor,
-            customer_reference=invoice.customer_reference,
-            detail=invoice.detail,
+            invoice.number,  # invoice_number
+            invoice.customer_code,  # customer_code
+            canonical_status(invoice.status) or invoice.status,  # status
+            invoice.issued_date,  # issued_date
+            invoice.due_date,  # due_date
+            currency,  # currency
+            round_money(invoice.gross_amount, currency),  # gross_amount
+            amount_to_recover,  # amount_to_recover
+            days_overdue(invoice.due_date, self._as_of),  # days_overdue
+            shared.debtor,  # debtor
+            problems,  # problems
+            invoice.exchange_rate,  # exchange_rate
+            currency_valid,  # currency_valid
+            shared.type_reason,  # type_reason
+            shared.country_defaulted,  # country_defaulted
+            unavailable,  # customer_unavailable
+            already_submitted,  # already_submitted
+            "",  # case_reference
+            import_problems,  # import_problems
+            self._reference_prefix,  # reference_prefix
+            (),  # overrides
+            shared.draft,  # mapped_debtor
+            invoice.customer_reference,  # customer_reference
+            invoice.detail,  # detail
         )
 
-    __call__ = row
+
+class SharedDebtor:
+    """A debtor's part of every row of its customer, worked out once and shared by the rows:
+    the debtor, what re-checking needs, and its problems around the invoice's commonest ones
+    (none; a private debtor's ``needs_documents``) as ready-made tuples.
+
+    >>> shared = SharedDebtor(map_debtor(None, fallback_name="Jane Doe"))
+    >>> [p.code for p in shared.private_problems]  # doctest: +NORMALIZE_WHITESPACE
+    ['missing_address', 'missing_city', 'missing_postcode', 'needs_documents', 'missing_email',
+     'missing_phone', 'inferred_type', 'default_country']
+    """
+
+    __slots__ = (
+        "country_defaulted", "debtor", "debtor_type", "draft", "errors", "private_problems",
+        "problems", "type_reason", "unavailable", "warnings",
+    )  # fmt: skip
+
+    def __init__(self, draft: DebtorDraft) -> None:
+        self.draft = draft
+        self.debtor = draft.debtor
+        self.debtor_type = draft.debtor.type
+        self.type_reason = draft.type_reason
+        self.country_defaulted = draft.country_defaulted
+        self.unavailable = draft.unavailable
+        self.errors = draft.errors
+        self.warnings = draft.warnings
+        self.problems = (*draft.errors, *draft.warnings)
+        # Only a private debtor's rows carry this problem on its own.
+        self.private_problems = (
+            (*draft.errors, PRIVATE_NEEDS_DOCUMENTS_PROBLEM, *draft.warnings)
+            if self.debtor_type == PRIVATE
+            else ()
+        )
 
 
 _new_row = slot_builder(ReviewRow)  # ReviewRow(...) without its per-field look-ups
@@ -494,7 +560,7 @@ def _map_invoices(
             continue
         others.append(invoice)
     rows: list[ReviewRow] = []
-    make_row = RowMaker(policy).row  # bound methods: the cheapest calls, once per row
+    make_row = RowMaker(policy).shared_row  # bound methods: the cheapest calls, once per row
     debtor_for = _Debtors(customers, unavailable).debtor_of
     for number, invoice in open_by_number.items():
         sharing = others_by_number.get(number)
@@ -507,9 +573,10 @@ def _map_invoices(
             make_row(
                 invoice,
                 debtor_for(invoice),
-                already_submitted=number in submitted,
-                currency_known=number not in currency_unknown,
-                import_problems=import_problems,
+                False,  # customer_unavailable
+                number in submitted,  # already_submitted
+                number not in currency_unknown,  # currency_known
+                import_problems,
             )
         )
     rows.sort(key=_row_order)
@@ -564,9 +631,10 @@ def _count(counts: dict[str, int], key: str) -> None:
 
 
 class _Debtors:
-    """Each invoice's debtor for a batch, mapped once: a fetched customer's on its first
-    invoice, shared by the others; without the record, one per customer name under the code
-    (made from the invoice's name, and unavailable).
+    """Each invoice's debtor for a batch, mapped once (with its part of the rows, see
+    ``SharedDebtor``): a fetched customer's on its first invoice, shared by the others;
+    without the record, one per customer name under the code (made from the invoice's name,
+    and unavailable).
 
     >>> debtors = _Debtors({"ACME01": Customer.from_api({"Code": "ACME01", "Name": "Acme"})}, ())
     >>> first = Invoice.from_api({"Number": 1, "CustomerCode": "ACME01"})
@@ -582,27 +650,29 @@ class _Debtors:
     def __init__(self, customers: Mapping[str, Customer], unavailable: Collection[str]) -> None:
         self._customers = customers
         self._unavailable = unavailable
-        self._by_code: dict[str, DebtorDraft] = {}  # fetched customers'
-        self._by_name: dict[tuple[str, str], DebtorDraft] = {}  # (code, invoice's name)
+        self._by_code: dict[str, SharedDebtor] = {}  # fetched customers'
+        self._by_name: dict[tuple[str, str], SharedDebtor] = {}  # (code, invoice's name)
 
-    def __call__(self, invoice: Invoice) -> DebtorDraft:
+    def __call__(self, invoice: Invoice) -> SharedDebtor:
         return self.debtor_of(invoice)
 
-    def debtor_of(self, invoice: Invoice) -> DebtorDraft:
+    def debtor_of(self, invoice: Invoice) -> SharedDebtor:
         """The invoice's debtor (one look-up for most invoices: already mapped)."""
-        draft = self._by_code.get(invoice.customer_code)
-        if draft is None:
-            draft = self._first_mapping(invoice)
-        return draft
+        shared = self._by_code.get(invoice.customer_code)
+        if shared is None:
+            shared = self._first_mapping(invoice)
+        return shared
 
-    def _first_mapping(self, invoice: Invoice) -> DebtorDraft:
+    def _first_mapping(self, invoice: Invoice) -> SharedDebtor:
         code = invoice.customer_code
         customer = None if code in self._unavailable else self._customers.get(code)
         if customer is not None:
-            draft = self._by_code[code] = map_debtor(customer, fallback_name=invoice.customer_name)
-            return draft
+            draft = map_debtor(customer, fallback_name=invoice.customer_name)
+            shared = self._by_code[code] = SharedDebtor(draft)
+            return shared
         key = (code, invoice.customer_name)
         unfetched = self._by_name.get(key)
         if unfetched is None:
-            unfetched = self._by_name[key] = map_debtor(None, fallback_name=invoice.customer_name)
+            draft = map_debtor(None, fallback_name=invoice.customer_name)
+            unfetched = self._by_name[key] = SharedDebtor(draft)
         return unfetched

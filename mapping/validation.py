@@ -15,7 +15,7 @@ from mapping import problems as p
 from mapping.dates import uk_date
 from mapping.debtor_type import PRIVATE
 from mapping.money import MONEY_CONTEXT as _MONEY_CONTEXT
-from mapping.money import convert, money_text, round_to_step
+from mapping.money import money_text, round_to_step
 from mapping.policy import Policy
 from mapping.problems import Problem, problem
 
@@ -108,7 +108,7 @@ _DESCRIPTION_ADVICE = (
     "Debitura wants the invoice file or a claim description; the case carries a claim "
     "description written from the invoice."
 )
-_HUNDREDS = Decimal("1E+2")
+_ZERO = Decimal(0)
 # Past this many dollars the message is written the long way (an int of the rounded dollars
 # would stop being cheap to hash and remember).
 _USD_WRITTEN_FAST_BELOW = Decimal("1E+24")
@@ -118,11 +118,12 @@ def _documents_by_value(amount: Decimal, currency: str, usd: Decimal, file_neede
     """``needs_documents`` by value. Most rows of a ledger have one, each with its own amount:
     only the amount is written per row; the rest of the text depends on the dollars rounded
     to the hundred, which a ledger repeats (a few hundred values), and is remembered."""
-    if not usd < _USD_WRITTEN_FAST_BELOW:
+    if not _ZERO < usd < _USD_WRITTEN_FAST_BELOW:
         return _documents_by_value_written_out(amount, currency, usd, file_needed)
-    # Rounded half-up to the hundred: the value round_to_step(usd, 100) gives, in one step;
-    # as an int, whose hash costs a fraction of a Decimal's.
-    dollars = int(_MONEY_CONTEXT.quantize(usd, _HUNDREDS))
+    # Rounded half-up to the hundred: the value round_to_step(usd, 100) gives, from the whole
+    # dollars (exact for a positive amount, and cheaper than rounding a Decimal); as an int,
+    # whose hash costs a fraction of a Decimal's.
+    dollars = (int(usd) + 50) // 100 * 100
     tail = _documents_tail(dollars, currency == "USD", file_needed)
     return problem(p.NEEDS_DOCUMENTS, money_text(amount, currency) + tail)
 
@@ -271,7 +272,13 @@ class InvoiceChecks:
         elif amount_to_recover <= 0:
             errors.append(_nothing_to_recover(amount_to_recover, currency))
         elif currency_valid:
-            usd = self._usd(amount_to_recover, currency, exchange_rate)
+            rate = self._usd_rates.get(currency)
+            if rate is None:
+                usd = self._policy.usd_equivalent(amount_to_recover, currency, exchange_rate)
+            else:  # what usd_equivalent does with a rate (most rows), without two calls
+                usd = _MONEY_CONTEXT.multiply(amount_to_recover, rate)
+                if not usd.is_finite():
+                    usd = None
         if usd is None:
             if debtor_type == PRIVATE:
                 warnings.append(p.PRIVATE_NEEDS_DOCUMENTS_PROBLEM)
@@ -306,13 +313,6 @@ class InvoiceChecks:
                     f"Debitura takes at most {MAX_REFERENCE_LENGTH}.",
                 )
             )
-
-    def _usd(self, amount: Decimal, currency: str, exchange_rate: Decimal | None) -> Decimal | None:
-        """``Policy.usd_equivalent``, the currencies with a dollar rate looked up here."""
-        rate = self._usd_rates.get(currency)
-        if rate is None:
-            return self._policy.usd_equivalent(amount, currency, exchange_rate)
-        return convert(amount, rate)
 
 
 def _nothing_to_recover(amount: Decimal, currency: str) -> Problem:

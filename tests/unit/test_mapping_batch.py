@@ -25,16 +25,24 @@ from hypothesis import strategies as st
 from bench.bench_mapping import generate as generate_bench_book
 from jsonwire.encoding import dumps, loads
 from jsonwire.fields import Fields
+from kashflow.frozen import slot_builder
 from kashflow.models import Address, Contact, Customer, Invoice
 from mapping.balances import check_balances
 from mapping.collector import collector_paused
 from mapping.contacts import contact_name, first_email, pick_email
 from mapping.debtor import Debtor, DebtorDraft, map_debtor
-from mapping.frozen import slot_builder
+from mapping.debtor_type import _COMPANY_WORD, company_word
 from mapping.money import convert, round_money
 from mapping.policy import Policy
 from mapping.problems import Problem
-from mapping.rows import MappingResult, ReviewRow, _shared_number, build_row, map_invoices
+from mapping.rows import (
+    MappingResult,
+    ReviewRow,
+    _row_problems,
+    _shared_number,
+    build_row,
+    map_invoices,
+)
 from mapping.status import canonical_status, is_open_status
 from mapping.validation import _documents_by_value, _documents_by_value_written_out
 from sandbox.kashflow_data import generate as generate_sandbox_book
@@ -159,7 +167,28 @@ def check_book(raw_invoices, raw_customers, policy) -> MappingResult:
         customer_problems=options["credit"],
     )
     assert_same_rows(fast, plain)
+    assert_problems_as_listed_plainly(fast, policy)
     return fast
+
+
+def assert_problems_as_listed_plainly(result: MappingResult, policy: Policy) -> None:
+    """Each row's problems as the plain listing puts them (a row shares its debtor's
+    ready-made tuples when it can: they must hold the same problems in the same order)."""
+    for row in result.rows:
+        assert row.problems == _row_problems(
+            invoice_number=row.invoice_number,
+            issued_date=row.issued_date,
+            due_date=row.due_date,
+            currency=row.currency,
+            currency_valid=row.currency_valid,
+            amount_to_recover=row.amount_to_recover,
+            exchange_rate=row.exchange_rate,
+            already_submitted=row.already_submitted,
+            customer_unavailable=row.customer_unavailable,
+            import_problems=row.import_problems,
+            draft=row.mapped_debtor,
+            policy=policy,
+        )
 
 
 def test_a_large_seeded_book_maps_as_row_by_row():
@@ -271,6 +300,24 @@ def test_the_collector_is_restored_when_a_batch_fails():
     assert gc.isenabled()
 
 
+def test_a_batch_s_rows_go_to_the_oldest_generation_without_a_pass():
+    gc.enable()
+    result = map_invoices([Invoice.from_api({"Number": 1, "Status": "Unpaid"})], {}, Policy(AS_OF))
+    [row] = result.rows
+    assert any(tracked is row for tracked in gc.get_objects(generation=2))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_objects_someone_else_froze_stay_frozen_through_a_batch():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        map_invoices([Invoice.from_api({"Number": 1, "Status": "Unpaid"})], {}, Policy(AS_OF))
+        assert gc.get_freeze_count() == frozen > 0
+    finally:
+        gc.unfreeze()
+
+
 # -- the fast constructors and texts give what the plain ones give ------------------------------
 
 
@@ -312,7 +359,12 @@ def test_a_slot_builder_takes_defaults_and_refuses_what_it_cannot_copy():
     class NoSlots:
         value: int
 
-    for cls in (Checked, NoSlots, Policy):  # Policy: a __post_init__ and a default_factory
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Inheriting(Problem):
+        extra: int = 0
+
+    # Policy: a __post_init__ and a default_factory. Inheriting: its slots are not all its own.
+    for cls in (Checked, NoSlots, Policy, Inheriting):
         with pytest.raises(TypeError):
             slot_builder(cls)
 
@@ -334,6 +386,26 @@ def test_the_documents_message_is_the_one_written_out(amount, rate, currency, fi
     usd = convert(amount, rate)
     expected = _documents_by_value_written_out(amount, currency, usd, file_needed)
     assert _documents_by_value(amount, currency, usd, file_needed) == expected
+
+
+COMPANY_WORDS_AND_OTHERS = st.lists(
+    st.sampled_from(["Acme", "ltd", "LTD.", "Ltd", "co", "Co.", "& co", "AND CO", "s.a.", "S.A.S.",
+                     "a/s", "gmbh", "G.M.B.H", "ab", "Oy", "(uk)", "Group-Jones", "O'Brien",
+                     "Holdings", "holding", "Coco", "Abbey", "inc", "Inc.", "incorporated", "nhs",
+                     "pty", "PTE.", "sàrl", "-", "&", ".", ",", "(", ")", "2", "x"]),
+    max_size=6,
+)  # fmt: skip
+COMPANY_NAMES = COMPANY_WORDS_AND_OTHERS.flatmap(
+    lambda words: st.sampled_from([" ", "", ", ", "  "]).map(lambda sep: sep.join(words))
+)
+
+
+@MANY
+@given(name=st.one_of(COMPANY_NAMES, st.text(alphabet=st.characters(max_codepoint=127))))
+def test_an_ascii_name_s_company_word_is_the_one_found_ignoring_case(name):
+    # The lower-case search is the fast path for ASCII names; the plain one ignores case.
+    match = _COMPANY_WORD.search(name)
+    assert company_word(name) == (match.group(0) if match else "")
 
 
 CONTACTS = st.lists(
