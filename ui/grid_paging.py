@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -44,25 +45,27 @@ class GridPage:
         )
 
 
-def ordered(shown: pd.DataFrame, sort: str) -> pd.DataFrame:
-    """``shown`` in the order ``sort`` names; ties keep invoice-number order (stable sort)."""
+def ordered(frame: pd.DataFrame, positions: np.ndarray, sort: str) -> np.ndarray:
+    """``positions`` (rows of ``frame``, in invoice-number order) in the order ``sort`` names;
+    ties keep invoice-number order (stable sort)."""
     how = SORTS.get(sort)
     if how is None:
-        return shown
+        return positions
     column, ascending = how
-    values = shown[column]
+    values = frame[column].take(positions).reset_index(drop=True)
     if column == "debtor_name":
         values = values.astype("str").str.casefold()
     order = values.sort_values(ascending=ascending, kind="stable", na_position="last").index
-    return shown.loc[order]
+    return positions[order.to_numpy()]
 
 
 def _go(step: int) -> None:
     st.session_state[KEYS["page"]] = st.session_state.get(KEYS["page"], 1) + step
 
 
-def grid_page(shown: pd.DataFrame, signature: str) -> GridPage:
-    """Draw the order and page controls above the grid; return the page to show."""
+def grid_page(frame: pd.DataFrame, positions: np.ndarray, signature: str) -> GridPage:
+    """Draw the order and page controls above the grid of the rows of ``frame`` at
+    ``positions``; return the page to show (only its rows are taken from the frame)."""
     st.session_state.setdefault(KEYS["sort"], next(iter(SORTS)))
     st.session_state.setdefault(KEYS["size"], DEFAULT_PAGE_SIZE)
     sort_area, size_area, back, number_area, forward = st.columns(
@@ -76,7 +79,7 @@ def grid_page(shown: pd.DataFrame, signature: str) -> GridPage:
         "header sorts this page only.",
     )
     size = size_area.selectbox("Rows per page", PAGE_SIZES, key=KEYS["size"])
-    pages = max(1, math.ceil(len(shown) / size))
+    pages = max(1, math.ceil(len(positions) / size))
     chosen_for = f"{signature}|{sort}|{size}"
     if st.session_state.get(_SIGNATURE) != chosen_for:
         st.session_state[KEYS["page"]] = 1  # new filters, order or size: from the top
@@ -105,5 +108,5 @@ def grid_page(shown: pd.DataFrame, signature: str) -> GridPage:
         width="stretch",
     )
     start = (page - 1) * size
-    rows = ordered(shown, sort).iloc[start : start + size]
-    return GridPage(rows, page, pages, start, len(shown))
+    rows = frame.iloc[ordered(frame, positions, sort)[start : start + size]]
+    return GridPage(rows, page, pages, start, len(positions))

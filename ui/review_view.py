@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from mapping import ReviewRow
-from mapping.frame import ReviewFilter, filter_frame
+from mapping.frame import ReviewFilter, filter_positions
 from ui.review_filters import (
     KEYS,
     current_filter,
@@ -28,29 +27,33 @@ from ui.review_state import ReviewState
 
 @dataclass(frozen=True)
 class ShownInvoices:
+    """The invoices the filters keep, as positions in the state's frame: a filter change
+    takes the columns and the page it shows, not every column of every invoice kept."""
+
     review_filter: ReviewFilter
-    frame: pd.DataFrame  # the grid's rows (index: positions in the state's frame)
+    positions: np.ndarray  # positions in the state's frame, in invoice-number order
     state: ReviewState
 
     @cached_property
     def numbers(self) -> list[str]:
-        return self.frame["invoice_number"].tolist()
+        return self.state.frame["invoice_number"].take(self.positions).tolist()
+
+    @cached_property
+    def eligible_numbers(self) -> list[str]:
+        eligible = self.state.frame["eligible"].to_numpy(dtype=bool)[self.positions]
+        return [number for number, ok in zip(self.numbers, eligible, strict=True) if ok]
 
     @cached_property
     def rows(self) -> list[ReviewRow]:
         """The rows themselves: built only when asked (50,000 of them cost a little)."""
         return [self.state.row(number) for number in self.numbers]
 
-    @property
-    def positions(self) -> np.ndarray:
-        return self.frame.index.to_numpy()
-
 
 def filters_and_chart(state: ReviewState, *, entering: bool) -> ShownInvoices:
     """Draw the ageing chart (here) and the filters (sidebar); return what they keep."""
     prepare_filters(entering=entering)
-    charted = filter_frame(state.frame, current_filter(with_buckets=False))
-    bars = state.figures.bars(charted.index.to_numpy())
+    charted = filter_positions(state.frame, current_filter(with_buckets=False))
+    bars = state.figures.bars(charted)
     clicked = ageing_chart(bars, picked=st.session_state[KEYS["buckets"]])
     if clicked is not None:
         set_buckets(clicked)
@@ -59,4 +62,4 @@ def filters_and_chart(state: ReviewState, *, entering: bool) -> ShownInvoices:
     review_filter = current_filter()
     if not review_filter.buckets:  # the chart's rows are the grid's
         return ShownInvoices(review_filter, charted, state)
-    return ShownInvoices(review_filter, filter_frame(state.frame, review_filter), state)
+    return ShownInvoices(review_filter, filter_positions(state.frame, review_filter), state)

@@ -88,6 +88,17 @@ def demo_rows(today: date | None = None) -> tuple[DemoInvoice, ...]:
     return tuple(rows)
 
 
+def demo_customer_text() -> str:
+    """Every customer code and name in the demo books (the search box also looks there): a
+    test searching for part of an invoice number picks text found in none of them."""
+    demo = KashFlowSandboxConfig()
+    books = generate(
+        seed=demo.seed, invoices=demo.invoices, customers=demo.customers, as_of=date.today()
+    )
+    names = [f"{c.code}\n{c.detail.get('Name', '')}" for c in books.customers]
+    return "\n".join(names + [invoice.customer_name for invoice in books.invoices]).casefold()
+
+
 def _invoice_blockers(invoice: InvoiceRecord, today: date) -> set[str]:
     blockers = set()
     if invoice.due > today:  # due today is fine, due tomorrow is not overdue yet

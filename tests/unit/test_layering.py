@@ -35,6 +35,7 @@ EXTRA = {
     # Totals and the ageing chart as masks over every row: 50,000 at each filter change.
     "workflow/review_figures.py": {"numpy"},
     "ui/review_view.py": {"numpy"},  # the shown rows' positions, handed to those masks
+    "ui/grid_paging.py": {"numpy"},  # one page's positions among them, ordered
     "sandbox/kashflow_documents.py": {"fpdf"},  # real invoice PDFs behind the permalinks
     "store/postgres_engine.py": {"psycopg"},  # PostgreSQL, only when APP_DATABASE_URL is set
     "store/postgres_faults.py": {"psycopg"},
