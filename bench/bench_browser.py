@@ -18,9 +18,9 @@ Each figure is the median of ``--runs`` runs (min–max beside it). A result cou
 when the script run it caused has finished, the "Showing N of M" line says the expected count
 and the grid holds the expected first invoice. The grid is a canvas: its rows are read from
 its accessible copy of the visible cells, which Chromium updates about 0.25 s after the canvas
-draws them, so the time taken is that of the first frame whose picture of the grid is the one
-the copy then confirmed (see ``ARM``), not the moment the copy caught up. "All ready" is timed
-by the clock to the confirmation, the cautious way. The server-only figure (AppTest, no
+draws them, so the time taken is that of the frame from which nothing was drawn any more
+before the copy confirmed them (see ``ARM``), not the moment the copy caught up. "All ready"
+is timed by the clock to the confirmation, the cautious way. The server-only figure (AppTest, no
 browser) is ``bench/bench_review.py``'s.
 
 With ``--screenshots``, this checkout's review page at ``--screenshot-size`` is saved at 1366
@@ -57,57 +57,63 @@ SEARCH = "Invoice, customer code or debtor name"
 TIMEOUT_MS = int(os.environ.get("BENCH_TIMEOUT_MS", "600000"))
 NARROW_TARGET = 25
 
-# In the page, from ``arm()`` on: whether a script run started and finished, and every frame's
-# picture of the review grid. The grid is a canvas; its accessible copy of the visible cells
-# (the ``td``s) is how a script can read the rows, but Chromium updates that copy about a
-# quarter of a second after the canvas shows them. So a result is *confirmed* by the copy, and
-# *timed* by the frames: from the first frame of the unbroken run of frames, up to the
-# confirmation, whose grid picture is the confirmed one (and, for a filter, in which the script
-# run had finished and "Showing N of" said the expected count).
+# In the page, from ``arm()`` on: whether a script run started and finished, and for every
+# frame whether any canvas was drawn on in it. The grid is a canvas; its accessible copy of the
+# visible cells (the ``td``s) is how a script can read the rows, but Chromium updates that copy
+# about a quarter of a second after the canvas shows them. So a result is *confirmed* by the
+# copy, and *timed* by the frames: the later of the last frame that drew on a canvas before
+# the confirmation (the grid's picture was final from then on) and, for a filter, the first
+# frame after the script run finished with "Showing N of" saying the expected count. Any draw
+# counts (the totals table is a canvas too), so a figure can only come out late, never early.
 ARM = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (window.__benchObserver) window.__benchObserver.disconnect();
   if (window.__bench) window.__bench.stopped = true;
-  const seen = window.__bench = {ran: false, done: false, stopped: false, frames: [],
-                                 t0: performance.now()};
+  const seen = window.__bench = {ran: false, done: false, stopped: false, drew: false,
+                                 frames: [], t0: performance.now()};
+  if (!window.__benchDrawing) {  // once per page: note each draw on any 2D canvas
+    window.__benchDrawing = true;
+    const context = CanvasRenderingContext2D.prototype;
+    for (const name of ['fillText', 'fillRect', 'drawImage', 'fill', 'stroke', 'clearRect']) {
+      const draw = context[name];
+      context[name] = function (...args) {
+        if (window.__bench) window.__bench.drew = true;
+        return draw.apply(this, args);
+      };
+    }
+  }
   window.__benchObserver = new MutationObserver(() => {
     const state = app.getAttribute('data-test-script-state');
     if (state === 'running') seen.ran = true;
     if (seen.ran && state === 'notRunning') seen.done = true;
   });
   window.__benchObserver.observe(app, {attributes: true});
-  const picture = () => {  // a digest of every pixel of the last grid's canvas
-    const grids = document.querySelectorAll('[data-testid="stDataFrame"]');
-    const canvas = grids.length && grids[grids.length - 1].querySelector('canvas');
-    if (!canvas || !canvas.width) return null;
-    const pixels = new Int32Array(
-      canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.buffer);
-    let digest = 0;
-    for (let i = 0; i < pixels.length; i++) digest = (digest * 31 + pixels[i]) | 0;
-    return digest;
-  };
   const frame = () => {
     if (seen.stopped) return;
     // textContent, not innerText: reading the text must not make the page lay itself out.
     const main = document.querySelector('[data-testid="stMain"]');
     const match = main && main.textContent.match(/Showing ([\\d,]+) of/);
-    seen.frames.push({t: performance.now() - seen.t0, picture: picture(), done: seen.done,
+    seen.frames.push({t: performance.now() - seen.t0, drew: seen.drew, done: seen.done,
                       showing: match ? Number(match[1].replaceAll(',', '')) : null});
+    seen.drew = false;
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
 }"""
-# Seconds from ``arm()`` to the first frame showing what the page now shows (see ARM); the
-# argument is the count "Showing N of" must say, or null for a page still loading.
+# Seconds from ``arm()`` to the frame from which the page showed what it shows now (see ARM);
+# the argument is the count "Showing N of" must say, or null for a page still loading.
 SHOWN_SINCE = """(count) => {
   const seen = window.__bench;
   seen.stopped = true;
-  const frames = seen.frames, last = frames[frames.length - 1];
-  const fits = (f) => f.picture === last.picture && f.picture !== null &&
-    (count === null || (f.done && f.showing === count));
-  let first = frames.length - 1;
-  while (first > 0 && fits(frames[first - 1])) first -= 1;
-  return frames[first].t / 1000;
+  const frames = seen.frames;
+  let drawn = -1;
+  frames.forEach((f, i) => { if (f.drew) drawn = i; });
+  let counted = 0;
+  if (count !== null) {
+    counted = frames.findIndex(f => f.done && f.showing === count);
+    if (counted < 0) counted = frames.length - 1;
+  }
+  return frames[Math.max(drawn, counted, 0)].t / 1000;
 }"""
 # Any grid cell (the grid's accessible copy of the visible cells) reading ``first``.
 FIRST_ROWS = """(first) => Array.from(

@@ -207,9 +207,12 @@ def filter_frame(frame: pd.DataFrame, review_filter: ReviewFilter) -> pd.DataFra
     return frame.iloc[filter_positions(frame, review_filter)]
 
 
-def filter_positions(frame: pd.DataFrame, review_filter: ReviewFilter) -> np.ndarray:
+def filter_positions(
+    frame: pd.DataFrame, review_filter: ReviewFilter, *, searched: pd.Series | None = None
+) -> np.ndarray:
     """The positions of the rows ``filter_frame`` keeps, in order: a caller that needs a few
     columns or one page of the rows takes those, not every column of every row kept.
+    ``searched`` is ``search_text(frame)``, when the caller keeps it between searches.
 
     >>> frame = pd.DataFrame({"invoice_number": ["1", "2", "3"], "currency": ["GBP", "EUR", "EUR"],
     ...     "eligible": [True, False, True], "problem_codes": ["", "missing_city", ""]})
@@ -234,13 +237,24 @@ def filter_positions(frame: pd.DataFrame, review_filter: ReviewFilter) -> np.nda
     keep &= _shown(frame, review_filter.show)
     if review_filter.search.strip():
         needle = review_filter.search.strip().casefold()
-        haystack = (
-            frame["invoice_number"].astype("str")
-            + "\n" + frame["customer_code"].astype("str")
-            + "\n" + frame["debtor_name"].astype("str")
-        ).str.casefold()  # fmt: skip
+        haystack = search_text(frame) if searched is None else searched
         keep &= haystack.str.contains(needle, regex=False).to_numpy()
     return np.flatnonzero(keep)
+
+
+def search_text(frame: pd.DataFrame) -> pd.Series:
+    """What the search box looks in, per row: invoice number, customer code and debtor name,
+    case-folded.
+
+    >>> search_text(pd.DataFrame({"invoice_number": ["7"], "customer_code": ["AC1"],
+    ...     "debtor_name": ["Straße Ltd"]})).tolist()
+    ['7\\nac1\\nstrasse ltd']
+    """
+    return (
+        frame["invoice_number"].astype("str")
+        + "\n" + frame["customer_code"].astype("str")
+        + "\n" + frame["debtor_name"].astype("str")
+    ).str.casefold()  # fmt: skip
 
 
 def _within(frame: pd.DataFrame, column: str, bounds: tuple, convert) -> np.ndarray:

@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from mapping import Policy, ReviewRow, apply_overrides
-from mapping.frame import rows_to_frame
+from mapping.frame import rows_to_frame, search_text
 from store import ReviewDraft, SecretKeyError, StorageError
 from ui import context
 from ui.plain import as_markdown_text
@@ -60,6 +60,7 @@ class ReviewState:
     _frame: pd.DataFrame | None = None
     _rows_by_number: dict[str, ReviewRow] = field(default_factory=dict)
     _figures: ReviewFigures | None = None
+    _search_text: pd.Series | None = None
 
     # -- inputs ----------------------------------------------------------------------------
 
@@ -184,6 +185,14 @@ class ReviewState:
         return [row for row in found if row is not None]
 
     @property
+    def search_text(self) -> pd.Series:
+        """``mapping.frame.search_text`` of ``frame``: made once, not at every search."""
+        self._derive()
+        if self._search_text is None:
+            self._search_text = search_text(self._frame)
+        return self._search_text
+
+    @property
     def figures(self) -> ReviewFigures:
         """Totals and ageing bars of any of the rows, by position in ``frame``."""
         self._derive()
@@ -230,6 +239,7 @@ class ReviewState:
         self._rows_by_number = {row.invoice_number: row for row in rows}
         self._frame = rows_to_frame(rows)
         self._figures = None  # built when first asked for
+        self._search_text = None
         self._derived_version = self._version
 
 

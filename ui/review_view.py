@@ -52,7 +52,9 @@ class ShownInvoices:
 def filters_and_chart(state: ReviewState, *, entering: bool) -> ShownInvoices:
     """Draw the ageing chart (here) and the filters (sidebar); return what they keep."""
     prepare_filters(entering=entering)
-    charted = filter_positions(state.frame, current_filter(with_buckets=False))
+    charted_filter = current_filter(with_buckets=False)
+    searched = state.search_text if charted_filter.search.strip() else None  # made once
+    charted = filter_positions(state.frame, charted_filter, searched=searched)
     bars = state.figures.bars(charted)
     clicked = ageing_chart(bars, picked=st.session_state[KEYS["buckets"]])
     if clicked is not None:
@@ -62,4 +64,5 @@ def filters_and_chart(state: ReviewState, *, entering: bool) -> ShownInvoices:
     review_filter = current_filter()
     if not review_filter.buckets:  # the chart's rows are the grid's
         return ShownInvoices(review_filter, charted, state)
-    return ShownInvoices(review_filter, filter_positions(state.frame, review_filter), state)
+    shown = filter_positions(state.frame, review_filter, searched=searched)
+    return ShownInvoices(review_filter, shown, state)

@@ -26,7 +26,11 @@ class ReviewFigures:
     """Figures over ``rows``; a subset is given by positions in ``rows``."""
 
     def __init__(self, rows: Sequence[ReviewRow]) -> None:
-        self._currency = np.array([row.currency for row in rows], dtype=object)
+        # Currencies as numbers in the order of their codes: masks compare integers, not
+        # strings, and ascending numbers are the codes in sorted order.
+        self._codes = sorted({row.currency for row in rows})
+        number = {code: index for index, code in enumerate(self._codes)}
+        self._currency = np.array([number[row.currency] for row in rows], dtype=np.int32)
         self._amount = ExactAmounts([row.amount_to_recover for row in rows])
         self._has_amount = np.array([row.amount_to_recover is not None for row in rows], bool)
         self._sent = np.array([row.already_submitted for row in rows], dtype=bool)
@@ -41,12 +45,12 @@ class ReviewFigures:
         sent, eligible = self._sent[positions], self._eligible[positions]
         overdue = self._overdue[positions]
         summaries = []
-        for code in sorted(set(currency.tolist())):
-            mine = currency == code
+        for index in np.unique(currency).tolist():
+            mine = currency == index
             group = mine & ~sent
             summaries.append(
                 CurrencySummary(
-                    currency=code,
+                    currency=self._codes[index],
                     invoices=int(group.sum()),
                     outstanding=_sum(amount, group & has_amount),
                     overdue_invoices=int((group & overdue).sum()),
@@ -69,8 +73,9 @@ class ReviewFigures:
             in_bucket = kept & (bucket == index)
             if not in_bucket.any():
                 continue
-            for code in sorted(set(currency[in_bucket].tolist())):
-                group = in_bucket & (currency == code)
+            for index in np.unique(currency[in_bucket]).tolist():
+                group = in_bucket & (currency == index)
+                code = self._codes[index]
                 bars.append(
                     AgeingBar(label, code, int(group.sum()), _sum(amount, group & has_amount))
                 )

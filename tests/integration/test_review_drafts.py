@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from kashflow import Credentials
+from mapping.frame import ReviewFilter, filter_positions
 from sandbox.kashflow_server import DEMO_MEMORABLE_WORD, DEMO_PASSWORD, DEMO_USERNAME
 from store.database import DATABASE_FILE
 from store.drafts import TABLE
@@ -166,3 +167,20 @@ def test_the_store_holds_no_kashflow_data(workspace, imported):
     }
     assert kashflow_values
     assert [value for value in kashflow_values if value.encode() in on_disk] == []
+
+
+def test_the_kept_search_text_follows_an_edited_debtor_name(workspace, imported):
+    """The review keeps what the search box looks in between searches; an edit to a debtor's
+    name is found at once, and the old name no longer finds the invoice."""
+    state = kept_state(workspace)
+    state.set_import(imported)
+    first = imported.rows[0]
+    found = ReviewFilter(search="Zyxwvut Holdings")
+    assert filter_positions(state.frame, found, searched=state.search_text).tolist() == []
+
+    state.edit({first.invoice_number: {"name": "Zyxwvut Holdings Ltd"}})
+    shown = filter_positions(state.frame, found, searched=state.search_text)
+    assert state.frame["invoice_number"].take(shown).tolist() == [first.invoice_number]
+    old_name = ReviewFilter(search=first.debtor.name)
+    still = filter_positions(state.frame, old_name, searched=state.search_text)
+    assert first.invoice_number not in state.frame["invoice_number"].take(still).tolist()
