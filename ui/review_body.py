@@ -65,7 +65,9 @@ def _review_body(connection: ActiveConnection, state: ReviewState) -> None:
         if select_all.button(f"Select all shown ({len(shown_numbers):,})", key="select_all_shown"):
             state.select(shown_numbers)
         if select_eligible.button(
-            f"Select all eligible shown ({len(eligible_numbers):,})", key="select_eligible_shown"
+            f"Select all eligible shown ({len(eligible_numbers):,})",
+            key="select_eligible_shown",
+            disabled=not eligible_numbers,  # nothing to add: not a button to press
         ):
             state.select(eligible_numbers)
         if clear.button("Clear selection"):

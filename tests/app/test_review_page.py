@@ -204,6 +204,9 @@ def test_select_buttons_work_on_the_rows_shown(app):
     assert state(app).selected == set(shown(app))
     button(app, "Clear selection").click().run()
     assert state(app).selected == set()
+    # Nothing eligible among the rows shown: the button says 0 and cannot be pressed.
+    app.sidebar.selectbox(key="filter_show").set_value("With blocking problems").run()
+    assert button(app, "Select all eligible shown (0)").disabled
 
 
 def test_totals_per_currency_are_exact_never_mixed_and_read_as_words(app):
