@@ -1,11 +1,12 @@
 """The review below the import: totals, chart, filters, the grid, the selection and what to do
 with it, as one fragment.
 
-A filter, a page of the grid, a tick or an edit reruns this function only, not the page: the
-router, the sidebar frame, the connection picker and the import check stay as drawn, and the
-browser redraws only what is here (a filter change at 50,000 invoices is felt in the time of
-this block alone). What this block changes that is drawn outside it (nothing, today) would need
-an ``st.rerun()`` of the whole page; the grid's edits already ask for one.
+A filter, a page of the grid, a tick or a button here reruns this function only, not the
+page: the router, the sidebar frame, the connection picker and the import check stay as drawn,
+and the browser redraws only what is here (a filter change at 50,000 invoices is felt in the
+time of this block alone). An edit to a debtor, a reset and a click on the chart still rerun
+the whole page (``st.rerun()``), as anything this block changed that is drawn outside it
+would have to.
 """
 
 from __future__ import annotations
