@@ -1,12 +1,12 @@
 """The review below the import: totals, chart, filters, the grid, the selection and what to do
-with it, as one fragment.
+with it.
 
-A filter, a page of the grid, a tick or a button here reruns this function only, not the
-page: the router, the sidebar frame, the connection picker and the import check stay as drawn,
-and the browser redraws only what is here (a filter change at 50,000 invoices is felt in the
-time of this block alone). An edit to a debtor, a reset and a click on the chart still rerun
-the whole page (``st.rerun()``), as anything this block changed that is drawn outside it
-would have to.
+Not an ``st.fragment``, though that would let a filter rerun this block alone: a fragment rerun
+calls the grid's change callback with the arguments of an earlier run, and a tick followed by
+"Select all eligible" then lost the selection about one time in three in Chromium
+(``tests/e2e/test_review_block.py``). The whole page reruns instead; what made a filter change
+fast is the work each run no longer does (see ``ui.review_view`` and
+``workflow.review_figures``).
 """
 
 from __future__ import annotations
@@ -25,20 +25,9 @@ from workflow.connect import ActiveConnection
 from workflow.export import review_csv, review_xlsx
 from workflow.spreadsheet import CSV_MIME, XLSX_MIME
 
-_ENTERING = "review_body_entering"
-
 
 def draw_review_body(connection: ActiveConnection, state: ReviewState, *, entering: bool) -> None:
     """Draw the block; ``entering`` is the page's: this run came from another page."""
-    # A fragment rerun calls the function with the arguments of the page run that drew it, so
-    # "entering" travels in session state and holds for that one run only.
-    st.session_state[_ENTERING] = entering
-    _review_body(connection, state)
-
-
-@st.fragment
-def _review_body(connection: ActiveConnection, state: ReviewState) -> None:
-    entering = st.session_state.pop(_ENTERING, False)
     totals_area = st.container()
     view = filters_and_chart(state, entering=entering)
     shown_numbers = view.numbers

@@ -20,13 +20,27 @@ def _row_y(row: int) -> float:
     return ROW_HEIGHT + ROW_HEIGHT * row + ROW_HEIGHT / 2
 
 
+def settled_box(page: Page, grid: Locator) -> dict:
+    """The grid's box once the page has stopped moving it: a widget above it can grow a
+    moment after the page run ends (a label drawn late), and a click aimed at the old box
+    would land on another cell."""
+    box = grid.bounding_box()
+    for _ in range(20):
+        page.wait_for_timeout(150)
+        again = grid.bounding_box()
+        if again == box:
+            return box
+        box = again
+    return box
+
+
 def select_invoice_cell(page: Page, grid: Locator, row: int) -> None:
     """Select the invoice cell of ``row``.
 
     When another widget still has focus (a date picker, say) the grid may spend a first click
     on taking focus; a second click on a selected cell would open it, so Escape goes between.
     """
-    box = grid.bounding_box()
+    box = settled_box(page, grid)
     for _ in range(2):
         page.mouse.click(box["x"] + INVOICE_X, box["y"] + _row_y(row))
         page.wait_for_timeout(300)
@@ -37,7 +51,7 @@ def select_invoice_cell(page: Page, grid: Locator, row: int) -> None:
 
 def tick(page: Page, grid: Locator, row: int) -> None:
     select_invoice_cell(page, grid, row)
-    box = grid.bounding_box()
+    box = settled_box(page, grid)
     page.mouse.click(box["x"] + SELECT_WIDTH / 2, box["y"] + _row_y(row))
 
 

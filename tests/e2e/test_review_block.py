@@ -1,8 +1,9 @@
-"""The review below the import is one fragment (``ui.review_body``): a filter, a tick or a
-button there reruns that block alone. These walk what that could break in Chromium (AppTest
-reruns the whole page on every click, so only a browser shows it): filters put back after a
-trip to another page and then still changed freely; a tick and "Select all" reaching what the
-block draws below the grid (the selection line, Continue to submit, Check with Debitura)."""
+"""The review below the import (``ui.review_body``) in Chromium: filters put back after a trip
+to another page and then still changed freely; a tick, then "Select all eligible", reaching what
+is drawn below the grid (the selection line, Check with Debitura, Continue to submit). Both
+failed with the block as an ``st.fragment``: the first when the page's "entering" was passed to
+the fragment, the second about one run in three (a fragment rerun replayed the grid's callback
+with an earlier run's arguments and undid the selection)."""
 
 from __future__ import annotations
 
