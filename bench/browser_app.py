@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# As in tests/e2e: headless, and nothing that reaches for the network on its own.
+# Headless, and nothing that reaches for the network on its own (the browser tests use it too).
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

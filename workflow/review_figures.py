@@ -52,13 +52,13 @@ class ReviewFigures:
                 CurrencySummary(
                     currency=self._codes[index],
                     invoices=int(group.sum()),
-                    outstanding=_sum(amount, group & has_amount),
+                    outstanding=amount.total(group & has_amount),
                     overdue_invoices=int((group & overdue).sum()),
-                    overdue=_sum(amount, group & overdue & has_amount),
+                    overdue=amount.total(group & overdue & has_amount),
                     eligible_invoices=int((group & eligible).sum()),
-                    eligible=_sum(amount, group & eligible & has_amount),
+                    eligible=amount.total(group & eligible & has_amount),
                     sent_invoices=int((mine & sent).sum()),
-                    sent=_sum(amount, mine & sent & has_amount),
+                    sent=amount.total(mine & sent & has_amount),
                 )
             )
         return summaries
@@ -77,16 +77,12 @@ class ReviewFigures:
                 group = in_bucket & (currency == index)
                 code = self._codes[index]
                 bars.append(
-                    AgeingBar(label, code, int(group.sum()), _sum(amount, group & has_amount))
+                    AgeingBar(label, code, int(group.sum()), amount.total(group & has_amount))
                 )
         return bars
 
     def _take(self, positions: np.ndarray) -> tuple[ExactAmounts, np.ndarray, np.ndarray]:
         return self._currency[positions], self._amount[positions], self._has_amount[positions]
-
-
-def _sum(amounts: ExactAmounts, mask: np.ndarray) -> Decimal:
-    return amounts.total(mask)
 
 
 class ExactAmounts:
@@ -106,13 +102,10 @@ class ExactAmounts:
 
     _LIMIT = 2**62  # the largest count times the number of amounts stays below this
 
-    def __init__(self, amounts: Sequence[Decimal | None], *, _parts=None) -> None:
-        if _parts is not None:
-            self._decimals, self._counts, self._places, self._scale = _parts
-            return
+    def __init__(self, amounts: Sequence[Decimal | None]) -> None:
         self._decimals = np.array(amounts, dtype=object)
-        self._counts = None
-        self._places = self._scale = 0
+        self._counts = self._places = None
+        self._scale = 0
         given = [amount for amount in amounts if amount is not None]
         if not all(amount.is_finite() for amount in given):
             return
@@ -130,9 +123,13 @@ class ExactAmounts:
         self._scale = scale
 
     def __getitem__(self, positions: np.ndarray) -> ExactAmounts:
-        counts = None if self._counts is None else self._counts[positions]
-        places = self._places if self._counts is None else self._places[positions]
-        return ExactAmounts((), _parts=(self._decimals[positions], counts, places, self._scale))
+        subset = object.__new__(ExactAmounts)  # the same amounts, already read
+        subset._decimals = self._decimals[positions]
+        subset._scale = self._scale
+        subset._counts = subset._places = None
+        if self._counts is not None:
+            subset._counts, subset._places = self._counts[positions], self._places[positions]
+        return subset
 
     def total(self, mask: np.ndarray) -> Decimal:
         if self._counts is None:
